@@ -6,4 +6,5 @@ export const TAGS = {
   trusteeKeyProof: 'electra/v1/trustee-key-pok',
   credentialSignature: 'electra/v1/credential-signature',
   decryptionProof: 'electra/v1/decryption-proof',
+  boardEvent: 'electra/v1/board-event',
 } as const;
