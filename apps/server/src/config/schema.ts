@@ -1,0 +1,185 @@
+/**
+ * The one declaration of every environment variable Electra reads (ARCHITECTURE §9.7): name, type,
+ * default, description and whether it is secret. The loader, the README table and `.env.example` are
+ * all derived from this list, so a variable cannot be read without being documented. Add new
+ * variables here and nowhere else.
+ */
+import {
+  boolean,
+  integer,
+  oneOf,
+  type Parser,
+  postgresUrl,
+  type TrustProxy,
+  text,
+  trustProxy,
+} from './parsers.js';
+
+export interface VarSpec<T> {
+  readonly env: string;
+  readonly parser: Parser<T>;
+  /** `undefined` means the variable is optional and has no default. */
+  readonly default: T | undefined;
+  readonly description: string;
+  /** Secret values are never printed (problems, tables, logs). */
+  readonly secret: boolean;
+}
+
+function required<T>(
+  env: string,
+  parser: Parser<T>,
+  dflt: T,
+  description: string,
+  secret = false,
+): VarSpec<T> {
+  return { env, parser, default: dflt, description, secret };
+}
+
+function optional<T>(
+  env: string,
+  parser: Parser<T>,
+  description: string,
+  secret = false,
+): VarSpec<T | undefined> {
+  return { env, parser: parser as Parser<T | undefined>, default: undefined, description, secret };
+}
+
+export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const CONFIG_SCHEMA = {
+  nodeEnv: required(
+    'NODE_ENV',
+    oneOf(ENVIRONMENTS),
+    'development',
+    '`production` turns on the production checks (no embedded database, no demo data, metrics protected).',
+  ),
+  electraEnv: optional(
+    'ELECTRA_ENV',
+    oneOf(ENVIRONMENTS),
+    'Same as NODE_ENV for Electra only; either one set to `production` means production.',
+  ),
+  port: required('PORT', integer(0, 65535), 8080, 'TCP port of the HTTP API (0 picks a free port).'),
+  host: required(
+    'HOST',
+    text(),
+    '127.0.0.1',
+    'Address the HTTP API listens on. Containers set `0.0.0.0`; the default only accepts local connections.',
+  ),
+  databaseUrl: optional(
+    'DATABASE_URL',
+    postgresUrl,
+    'PostgreSQL server to use. Unset: Electra runs its own embedded PostgreSQL in ELECTRA_DATA_DIR (refused in production).',
+    true,
+  ),
+  dataDir: required(
+    'ELECTRA_DATA_DIR',
+    text(),
+    './data',
+    'Directory of the embedded PostgreSQL cluster and other local state.',
+  ),
+  dbPoolMax: required('DB_POOL_MAX', integer(1, 1000), 10, 'Maximum connections in the database pool.'),
+  migrateOnStart: required(
+    'ELECTRA_MIGRATE_ON_START',
+    boolean,
+    true,
+    'Apply pending migrations at start (under an advisory lock, safe with several replicas). Otherwise run `electra migrate`.',
+  ),
+  slowQueryMs: required(
+    'ELECTRA_SLOW_QUERY_MS',
+    integer(1),
+    200,
+    'Queries slower than this are logged as a `slow query` warning with their name and duration.',
+  ),
+  logLevel: required('LOG_LEVEL', oneOf(LOG_LEVELS), 'info', 'Minimum level of the JSON logs on stdout.'),
+  bodyLimitBytes: required(
+    'BODY_LIMIT_BYTES',
+    integer(1024, 100 * 1024 * 1024),
+    1024 * 1024,
+    'Largest accepted request body; larger ones get 413 PAYLOAD_TOO_LARGE.',
+  ),
+  trustProxy: required<TrustProxy>(
+    'ELECTRA_TRUST_PROXY',
+    trustProxy,
+    false,
+    'Which reverse proxies to believe for X-Forwarded-For/-Proto: `false`, `true` (all), a hop count, or comma-separated IPs/CIDRs.',
+  ),
+  metricsPort: optional(
+    'METRICS_PORT',
+    integer(0, 65535),
+    'Serve `/metrics` on this separate port instead of the API port (keep it off the public ingress).',
+  ),
+  metricsToken: optional(
+    'METRICS_TOKEN',
+    text({ minLength: 16 }),
+    'Bearer token required on `/metrics` (`Authorization: Bearer …`). Required in production when metrics share the API port.',
+    true,
+  ),
+  requestTimeoutMs: required(
+    'REQUEST_TIMEOUT_MS',
+    integer(1000),
+    30_000,
+    'Time allowed to receive a whole request (headers and body) before answering 408.',
+  ),
+  headersTimeoutMs: required(
+    'HEADERS_TIMEOUT_MS',
+    integer(1000),
+    10_000,
+    'Time allowed to receive the request headers (slowloris protection); at most REQUEST_TIMEOUT_MS.',
+  ),
+  keepAliveTimeoutMs: required(
+    'KEEP_ALIVE_TIMEOUT_MS',
+    integer(1000),
+    65_000,
+    'Idle time before a keep-alive connection is closed; keep it above the load balancer idle timeout (often 60 s).',
+  ),
+  connectionTimeoutMs: required(
+    'CONNECTION_TIMEOUT_MS',
+    integer(1000),
+    120_000,
+    'Socket inactivity timeout while a request is being processed.',
+  ),
+  shutdownGraceMs: required(
+    'SHUTDOWN_GRACE_MS',
+    integer(0),
+    25_000,
+    'On SIGTERM/SIGINT, time allowed for in-flight requests to finish (counted from the signal); exit 1 if exceeded.',
+  ),
+  shutdownDelayMs: required(
+    'SHUTDOWN_DELAY_MS',
+    integer(0),
+    0,
+    'On SIGTERM/SIGINT, keep serving this long with readiness at 503 so load balancers stop routing here first.',
+  ),
+  rateLimitNotFoundPerMin: required(
+    'RATE_LIMIT_NOT_FOUND_PER_MIN',
+    integer(1),
+    60,
+    'Requests to unknown routes allowed per client IP per minute before 429 RATE_LIMITED (scanners).',
+  ),
+  demo: required(
+    'ELECTRA_DEMO',
+    boolean,
+    false,
+    'Seed a clearly marked demo dataset on first start (embedded database only; refused in production).',
+  ),
+} as const;
+
+export type ConfigSchema = typeof CONFIG_SCHEMA;
+export type ConfigKey = keyof ConfigSchema;
+
+type ValueOf<S> = S extends VarSpec<infer T> ? T : never;
+
+/** The validated, frozen configuration. `production` is derived from NODE_ENV / ELECTRA_ENV. */
+export type Config = { readonly [K in ConfigKey]: ValueOf<ConfigSchema[K]> } & {
+  readonly production: boolean;
+};
+
+export function configEntries(): [ConfigKey, VarSpec<unknown>][] {
+  return Object.entries(CONFIG_SCHEMA) as [ConfigKey, VarSpec<unknown>][];
+}
+
+/** All environment variable names, in declaration order. */
+export function configVariableNames(): string[] {
+  return configEntries().map(([, spec]) => spec.env);
+}
