@@ -43,3 +43,22 @@ export {
   readRecord,
   recordTextLines,
 } from './record/record-reader.js';
+
+// Homomorphic tally under the revote policy (protocol §9.5)
+export {
+  type CountedBallots,
+  countedBallots,
+  type EncryptedTally,
+  type EncryptedTallyPayload,
+  encryptedTallyPayload,
+  flattenTally,
+  type ParsedTally,
+  parseEncryptedTallyPayload,
+  REVOTE_POLICIES,
+  type ResultPayload,
+  type RevotePolicy,
+  TallyAccumulator,
+  type TallyBallot,
+  type TallyResult,
+  tallyBallots,
+} from './tally.js';

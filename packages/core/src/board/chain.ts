@@ -7,7 +7,6 @@
  * seen after a later one) and a changed parent, each with its own code, remembering only a small
  * window of recent hashes so memory stays constant however long the board is.
  */
-import type { JsonValue } from '../codec/canonical-json.js';
 import { BOARD_EVENT_VERSION, type BoardEvent, type EventType, eventHash, GENESIS_PARENT } from './event.js';
 
 /** The position a new event is appended at: its height and its parent hash. */
@@ -19,7 +18,7 @@ export interface BoardHead {
 /** The head of an empty board: the first event has height 0 and parent GENESIS_PARENT. */
 export const EMPTY_BOARD_HEAD: BoardHead = { height: 0, hash: GENESIS_PARENT };
 
-export interface AppendedEvent<P extends JsonValue> {
+export interface AppendedEvent<P> {
   readonly event: BoardEvent<P>;
   /** eventHash(event), which is the parent of the next event. */
   readonly hash: string;
@@ -28,11 +27,7 @@ export interface AppendedEvent<P extends JsonValue> {
 }
 
 /** Build the next event of the board (protocol §9.1); `head` is EMPTY_BOARD_HEAD for genesis. */
-export function appendEvent<P extends JsonValue>(
-  head: BoardHead,
-  type: EventType,
-  payload: P,
-): AppendedEvent<P> {
+export function appendEvent<P>(head: BoardHead, type: EventType, payload: P): AppendedEvent<P> {
   if (!Number.isSafeInteger(head.height) || head.height < 0) throw new RangeError('appendEvent: bad height');
   const event: BoardEvent<P> = {
     v: BOARD_EVENT_VERSION,

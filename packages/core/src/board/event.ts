@@ -27,7 +27,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Parent of the genesis event: 32 zero bytes, base64url (protocol §9.1). */
 export const GENESIS_PARENT = toBase64Url(new Uint8Array(32));
 
-export interface BoardEvent<P extends JsonValue = JsonValue> {
+export interface BoardEvent<P = JsonValue> {
   readonly v: 1;
   readonly height: number;
   /** base64url of the previous event's hash (§9.3), GENESIS_PARENT at height 0. */
@@ -37,7 +37,7 @@ export interface BoardEvent<P extends JsonValue = JsonValue> {
 }
 
 /** H(`electra/v1/board-event`; canonical JSON of the whole event), base64url (protocol §9.3). */
-export function eventHash(event: BoardEvent): string {
+export function eventHash(event: BoardEvent<unknown>): string {
   return toBase64Url(hash256(TAGS.boardEvent, [canonicalJsonBytes(event)]));
 }
 
