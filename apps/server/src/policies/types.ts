@@ -34,3 +34,10 @@ export const POLICY_NAMES = [
   'auditor',
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** Route options carry their policy: `app.get(url, { config: { policy: 'officer' } }, handler)`. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    policy?: PolicyName;
+  }
+}

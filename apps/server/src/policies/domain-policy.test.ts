@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  type BallotResource,
+  can,
+  canTransition,
+  ELECTION_STATES,
+  ELECTION_TRANSITIONS,
+} from './domain-policy.js';
+import type { Actor, Role } from './types.js';
+
+const who = (roles: Role[], userId = 'me', mfa = true): Actor => ({ userId, roles, sessionId: 's', mfa });
+const code = (p: ReturnType<typeof can>) => (p.allowed ? 'ok' : p.code);
+
+describe('election lifecycle', () => {
+  test('only the documented transitions are legal', () => {
+    assert.equal(canTransition('draft', 'key_ceremony'), true);
+    assert.equal(canTransition('open', 'closed'), true);
+    assert.equal(canTransition('closed', 'open'), false);
+    assert.equal(canTransition('published', 'cancelled'), false);
+    assert.equal(canTransition('tallying', 'cancelled'), false);
+    // No state reaches itself, and nothing leaves a terminal state.
+    for (const s of ELECTION_STATES) assert.ok(!ELECTION_TRANSITIONS[s].includes(s));
+    assert.deepEqual(ELECTION_TRANSITIONS.published, []);
+  });
+
+  test('officers edit only drafts and move only along legal transitions', () => {
+    const officer = who(['officer']);
+    assert.equal(code(can(officer, 'election.edit', { kind: 'election', state: 'draft' })), 'ok');
+    assert.equal(
+      code(can(officer, 'election.edit', { kind: 'election', state: 'ready' })),
+      'INVALID_ELECTION_STATE',
+    );
+    assert.equal(
+      code(can(who(['voter']), 'election.edit', { kind: 'election', state: 'draft' })),
+      'FORBIDDEN',
+    );
+    assert.equal(code(can(null, 'election.create', null)), 'UNAUTHORIZED');
+    fc.assert(
+      fc.property(fc.constantFrom(...ELECTION_STATES), fc.constantFrom(...ELECTION_STATES), (from, to) => {
+        const p = can(who(['admin']), 'election.transition', { kind: 'election', state: from, to });
+        return p.allowed === canTransition(from, to);
+      }),
+    );
+  });
+
+  test('officer powers need MFA', () => {
+    assert.equal(code(can(who(['officer'], 'me', false), 'election.create', null)), 'FORBIDDEN');
+    assert.equal(
+      code(can(who(['officer'], 'me', false), 'election.create', null, { mfaRequiredRoles: [] })),
+      'ok',
+    );
+  });
+
+  test('results: public once published, staff-only when tallied, none before', () => {
+    assert.equal(code(can(null, 'election.view_results', { kind: 'election', state: 'published' })), 'ok');
+    assert.equal(
+      code(can(null, 'election.view_results', { kind: 'election', state: 'tallied' })),
+      'UNAUTHORIZED',
+    );
+    assert.equal(
+      code(can(who(['voter']), 'election.view_results', { kind: 'election', state: 'tallied' })),
+      'FORBIDDEN',
+    );
+    assert.equal(
+      code(can(who(['auditor']), 'election.view_results', { kind: 'election', state: 'tallied' })),
+      'ok',
+    );
+    assert.equal(
+      code(can(who(['officer']), 'election.view_results', { kind: 'election', state: 'open' })),
+      'INVALID_ELECTION_STATE',
+    );
+  });
+});
+
+describe('ballot.cast', () => {
+  const base: BallotResource = {
+    kind: 'ballot',
+    state: 'open',
+    eligible: true,
+    alreadyVoted: false,
+    revotePolicy: 'forbidden',
+  };
+  const voter = who(['voter']);
+  test('each precondition has its own code', () => {
+    assert.equal(code(can(voter, 'ballot.cast', base)), 'ok');
+    assert.equal(code(can(voter, 'ballot.cast', { ...base, state: 'closed' })), 'ELECTION_NOT_OPEN');
+    assert.equal(code(can(voter, 'ballot.cast', { ...base, eligible: false })), 'NOT_ELIGIBLE');
+    assert.equal(code(can(voter, 'ballot.cast', { ...base, alreadyVoted: true })), 'ALREADY_VOTED');
+    assert.equal(
+      code(can(voter, 'ballot.cast', { ...base, alreadyVoted: true, revotePolicy: 'last-counts' })),
+      'ok',
+    );
+    assert.equal(code(can(who(['admin']), 'ballot.cast', base)), 'FORBIDDEN');
+    assert.equal(code(can(null, 'ballot.cast', base)), 'UNAUTHORIZED');
+  });
+});
+
+describe('user administration', () => {
+  const voterAccount = { kind: 'user' as const, userId: 'v1', roles: ['voter'] as Role[] };
+  const adminAccount = { kind: 'user' as const, userId: 'a2', roles: ['admin'] as Role[] };
+  test('officers edit voters but not privileged accounts nor themselves; emails are admin-only', () => {
+    const officer = who(['officer']);
+    assert.equal(code(can(officer, 'user.edit_profile', voterAccount)), 'ok');
+    assert.equal(code(can(officer, 'user.edit_profile', adminAccount)), 'FORBIDDEN');
+    assert.equal(code(can(officer, 'user.edit_profile', { ...voterAccount, userId: 'me' })), 'FORBIDDEN');
+    assert.equal(code(can(officer, 'user.change_email', voterAccount)), 'FORBIDDEN');
+    assert.equal(code(can(who(['admin']), 'user.change_email', adminAccount)), 'ok');
+    assert.equal(code(can(who(['voter'], 'v1'), 'user.view', voterAccount)), 'ok');
+    assert.equal(code(can(who(['voter'], 'v9'), 'user.view', voterAccount)), 'FORBIDDEN');
+  });
+
+  test('only admins grant roles, never to themselves; the last admin stays', () => {
+    const admin = who(['admin']);
+    const grant = { kind: 'role_change' as const, userId: 'v1', role: 'officer' as Role, adminsAfter: 1 };
+    assert.equal(code(can(admin, 'role.grant', grant)), 'ok');
+    assert.equal(code(can(who(['officer']), 'role.grant', grant)), 'FORBIDDEN');
+    assert.equal(
+      code(can(admin, 'role.grant', { ...grant, userId: 'me', role: 'auditor' })),
+      'SELF_ROLE_CHANGE',
+    );
+    assert.equal(code(can(admin, 'role.grant', grant)), 'ok');
+    const revoke = { kind: 'role_change' as const, userId: 'me', role: 'admin' as Role, adminsAfter: 0 };
+    assert.equal(code(can(admin, 'role.revoke', revoke)), 'LAST_ADMIN');
+    assert.equal(code(can(admin, 'role.revoke', { ...revoke, adminsAfter: 1 })), 'ok');
+    assert.equal(code(can(who(['admin'], 'me', false), 'role.grant', grant)), 'FORBIDDEN');
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Domain authorization: who may do what to which resource, in which state (ARCHITECTURE §9
+ * habit 6). Route policies only say which roles reach a route; the handler then asks
+ * `can(actor, action, resource)` with the loaded resource, so the election lifecycle and the
+ * user-administration rules live here and nowhere else. The action list is closed: a new action
+ * is added here, with its rule and a test.
+ *
+ * Election lifecycle (issue 5): draft → key_ceremony → ready → open → closed → tallying →
+ * tallied → published, and cancelled from any state before tallying.
+ */
+import { DEFAULT_MFA_REQUIRED_ROLES, effectiveRoles } from './route-policy.js';
+import type { Actor, Role } from './types.js';
+
+export const ELECTION_STATES = [
+  'draft',
+  'key_ceremony',
+  'ready',
+  'open',
+  'closed',
+  'tallying',
+  'tallied',
+  'published',
+  'cancelled',
+] as const;
+export type ElectionState = (typeof ELECTION_STATES)[number];
+
+/** Legal lifecycle transitions; anything else is refused. */
+export const ELECTION_TRANSITIONS: Readonly<Record<ElectionState, readonly ElectionState[]>> = {
+  draft: ['key_ceremony', 'cancelled'],
+  key_ceremony: ['ready', 'cancelled'],
+  ready: ['open', 'cancelled'],
+  open: ['closed', 'cancelled'],
+  closed: ['tallying'],
+  tallying: ['tallied'],
+  tallied: ['published'],
+  published: [],
+  cancelled: [],
+};
+
+export function canTransition(from: ElectionState, to: ElectionState): boolean {
+  return ELECTION_TRANSITIONS[from].includes(to);
+}
+
+export interface ElectionResource {
+  kind: 'election';
+  state: ElectionState;
+}
+
+/** A voter's standing in one election, loaded by the caller. */
+export interface BallotResource {
+  kind: 'ballot';
+  state: ElectionState;
+  eligible: boolean;
+  alreadyVoted: boolean;
+  revotePolicy: 'forbidden' | 'last-counts';
+}
+
+export interface UserResource {
+  kind: 'user';
+  userId: string;
+  roles: readonly Role[];
+}
+
+export interface RoleChangeResource {
+  kind: 'role_change';
+  userId: string;
+  role: Role;
+  /** Admins there would be after the change (active accounts), for the last-admin rule. */
+  adminsAfter: number;
+}
+
+interface ActionResources {
+  'election.create': null;
+  'election.edit': ElectionResource;
+  'election.transition': ElectionResource & { to: ElectionState };
+  'election.view_results': ElectionResource;
+  'ballot.cast': BallotResource;
+  'roll.import': null;
+  'user.view': UserResource;
+  'user.edit_profile': UserResource;
+  'user.change_email': UserResource;
+  'role.grant': RoleChangeResource;
+  'role.revoke': RoleChangeResource;
+  'audit.read': null;
+}
+export type DomainAction = keyof ActionResources;
+export const DOMAIN_ACTIONS = [
+  'election.create',
+  'election.edit',
+  'election.transition',
+  'election.view_results',
+  'ballot.cast',
+  'roll.import',
+  'user.view',
+  'user.edit_profile',
+  'user.change_email',
+  'role.grant',
+  'role.revoke',
+  'audit.read',
+] as const satisfies readonly DomainAction[];
+
+export type DenyCode =
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'INVALID_ELECTION_STATE'
+  | 'ELECTION_NOT_OPEN'
+  | 'NOT_ELIGIBLE'
+  | 'ALREADY_VOTED'
+  | 'SELF_ROLE_CHANGE'
+  | 'LAST_ADMIN';
+
+export type Permission = { allowed: true } | { allowed: false; code: DenyCode; reason: string };
+
+/** HTTP status for each refusal, for the single error mapper at the edge. */
+export const DENY_STATUS: Readonly<Record<DenyCode, 401 | 403 | 409>> = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  INVALID_ELECTION_STATE: 409,
+  ELECTION_NOT_OPEN: 409,
+  NOT_ELIGIBLE: 403,
+  ALREADY_VOTED: 409,
+  SELF_ROLE_CHANGE: 403,
+  LAST_ADMIN: 409,
+};
+
+const ok: Permission = { allowed: true };
+const deny = (code: DenyCode, reason: string): Permission => ({ allowed: false, code, reason });
+
+const PRIVILEGED: readonly Role[] = ['officer', 'admin', 'auditor'];
+const EDITABLE_ELECTION: readonly ElectionState[] = ['draft'];
+const RESULTS_PUBLIC: readonly ElectionState[] = ['published'];
+const RESULTS_STAFF: readonly ElectionState[] = ['tallied', 'published'];
+
+export interface CanOptions {
+  mfaRequiredRoles?: readonly Role[];
+}
+
+export function can<A extends DomainAction>(
+  actor: Actor | null | undefined,
+  action: A,
+  resource: ActionResources[A],
+  options: CanOptions = {},
+): Permission {
+  const roles = actor ? effectiveRoles(actor, options.mfaRequiredRoles ?? DEFAULT_MFA_REQUIRED_ROLES) : [];
+  const has = (...wanted: Role[]) => roles.some((r) => wanted.includes(r));
+  const isOfficer = has('officer', 'admin');
+  const isAdmin = has('admin');
+
+  if (action === 'election.view_results') {
+    const r = resource as ElectionResource;
+    if (RESULTS_PUBLIC.includes(r.state)) return ok;
+    if (!actor) return deny('UNAUTHORIZED', 'Results are not public yet');
+    if (RESULTS_STAFF.includes(r.state) && has('officer', 'admin', 'auditor')) return ok;
+    return RESULTS_STAFF.includes(r.state)
+      ? deny('FORBIDDEN', 'Results are not published yet')
+      : deny('INVALID_ELECTION_STATE', `No results while the election is ${r.state}`);
+  }
+  if (!actor) return deny('UNAUTHORIZED', 'Sign in first');
+
+  switch (action) {
+    case 'election.create':
+    case 'roll.import':
+      return isOfficer ? ok : deny('FORBIDDEN', 'Officers only');
+    case 'audit.read':
+      return has('auditor', 'admin') ? ok : deny('FORBIDDEN', 'Auditors and admins only');
+    case 'election.edit': {
+      const r = resource as ElectionResource;
+      if (!isOfficer) return deny('FORBIDDEN', 'Officers only');
+      return EDITABLE_ELECTION.includes(r.state)
+        ? ok
+        : deny('INVALID_ELECTION_STATE', `The ballot cannot be edited once the election is ${r.state}`);
+    }
+    case 'election.transition': {
+      const r = resource as ElectionResource & { to: ElectionState };
+      if (!isOfficer) return deny('FORBIDDEN', 'Officers only');
+      return canTransition(r.state, r.to)
+        ? ok
+        : deny('INVALID_ELECTION_STATE', `An election cannot go from ${r.state} to ${r.to}`);
+    }
+    case 'ballot.cast': {
+      const r = resource as BallotResource;
+      if (!has('voter')) return deny('FORBIDDEN', 'Only voters cast ballots');
+      if (r.state !== 'open') return deny('ELECTION_NOT_OPEN', `The election is ${r.state}`);
+      if (!r.eligible) return deny('NOT_ELIGIBLE', 'You are not on the roll of this election');
+      if (r.alreadyVoted && r.revotePolicy === 'forbidden')
+        return deny('ALREADY_VOTED', 'You have already voted');
+      return ok;
+    }
+    case 'user.view': {
+      const r = resource as UserResource;
+      return r.userId === actor.userId || isOfficer ? ok : deny('FORBIDDEN', 'Officers only');
+    }
+    case 'user.edit_profile': {
+      // Officers keep the roll (voters); accounts with powers are edited by admins only, so an
+      // officer cannot retarget an admin's account.
+      const r = resource as UserResource;
+      if (isAdmin) return ok;
+      if (!isOfficer) return deny('FORBIDDEN', 'Officers only');
+      if (r.userId === actor.userId) return deny('FORBIDDEN', 'Ask an admin to edit your own account');
+      return r.roles.some((x) => PRIVILEGED.includes(x))
+        ? deny('FORBIDDEN', 'Only admins edit accounts with officer, admin or auditor roles')
+        : ok;
+    }
+    case 'user.change_email':
+      // The email is where password resets go: changing it is taking over the account.
+      return isAdmin ? ok : deny('FORBIDDEN', 'Admins only');
+    case 'role.grant': {
+      const r = resource as RoleChangeResource;
+      if (!isAdmin) return deny('FORBIDDEN', 'Only admins grant roles');
+      if (r.userId === actor.userId) return deny('SELF_ROLE_CHANGE', 'Nobody can give themselves a role');
+      return ok;
+    }
+    case 'role.revoke': {
+      const r = resource as RoleChangeResource;
+      if (!isAdmin) return deny('FORBIDDEN', 'Only admins revoke roles');
+      if (r.role === 'admin' && r.adminsAfter < 1)
+        return deny('LAST_ADMIN', 'At least one admin must remain');
+      return ok;
+    }
+    default: {
+      const never: never = action as never;
+      throw new Error(`can: unknown action ${String(never)}`);
+    }
+  }
+}
