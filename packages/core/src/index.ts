@@ -2,6 +2,124 @@
  * Public API of @electra/core (named exports only). Each part of the core adds its own block;
  * the server, the browser booth and the verifier import from here and nowhere deeper.
  */
+// biome-ignore-all assist/source/organizeImports: blocks are grouped by protocol section, not by path
+
+// Foundation: group, hashing, encodings, randomness, ElGamal, base proofs (protocol §2–§4.3)
+export { bytesEqual, concatBytes, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from './group/bytes.js';
+export {
+  baseMul,
+  DecodeError,
+  GROUP_ORDER,
+  type GroupBackend,
+  groupBackend,
+  Point,
+  randomScalar,
+  Scalar,
+  setGroupBackend,
+} from './group/group.js';
+export {
+  encodeItem,
+  encodeStatement,
+  type HashItem,
+  hash256,
+  hashToScalar,
+  sha256,
+  sha512,
+} from './group/hash.js';
+export { nobleBackend } from './group/noble-backend.js';
+export { canonicalJson, canonicalJsonBytes, type JsonValue } from './codec/canonical-json.js';
+export { type RandomSource, systemRandom } from './rng.js';
+export { initCore } from './init.js';
+export { TAGS } from './tags.js';
+export { Ciphertext, decryptToPoint, encrypt, sumCiphertexts } from './elgamal.js';
+export { proveSchnorr, type SchnorrProof, verifySchnorr } from './proofs/schnorr.js';
+export { type DleqProof, type DleqStatement, proveDleq, verifyDleq } from './proofs/chaum-pedersen.js';
+
+// Manifest, election parameters, credentials, ballots (protocol §4.4, §5, §6, §7)
+export {
+  type DisjunctiveBranch,
+  type DisjunctiveProof,
+  MAX_DISJUNCTIVE_SET,
+  proveDisjunctive,
+  verifyDisjunctive,
+} from './proofs/disjunctive.js';
+export {
+  allowedSums,
+  type Manifest,
+  type ManifestAnswer,
+  type ManifestErrorCode,
+  type ManifestQuestion,
+  type ManifestResult,
+  MANIFEST_LIMITS,
+  manifestHash,
+  parseManifest,
+} from './manifest.js';
+export {
+  type CredentialMode,
+  type ElectionParams,
+  type ElectionParamsJson,
+  type ElectionParamsResult,
+  electionFingerprint,
+  electionFingerprintBytes,
+  electionParamsToJSON,
+  fingerprintBytes,
+  parseElectionParams,
+} from './election.js';
+export {
+  CREDENTIAL_ALPHABET,
+  CREDENTIAL_LENGTH,
+  type CredentialKey,
+  type CredentialParseResult,
+  deriveCredentialKey,
+  type GeneratedCredential,
+  generateCredential,
+  generateCredentials,
+  parseCredential,
+} from './credentials.js';
+export {
+  type Ballot,
+  type BallotAnswer,
+  type BallotAnswerJson,
+  type BallotDecodeErrorCode,
+  type BallotDecodeResult,
+  type BallotJson,
+  ballotToJSON,
+  canonicalBallot,
+  decodeBallot,
+  type ProofJson,
+  type UnsignedBallot,
+  type UnsignedBallotJson,
+  unsignedBallotToJSON,
+} from './ballot/serialize.js';
+export {
+  type BallotSecrets,
+  checkSelection,
+  type EncryptBallotInput,
+  encryptBallot,
+  encryptUnsignedBallot,
+  type Selection,
+  type SelectionErrorCode,
+  type SelectionResult,
+} from './ballot/encrypt.js';
+export { ballotContentHash, signBallot, verifyBallotSignature } from './ballot/sign.js';
+export { CHOICE_SET, choiceProofContext, overallProofContext } from './ballot/proof-context.js';
+export { type BallotErrorCode, type BallotVerifyResult, verifyBallot } from './ballot/verify.js';
+export {
+  ballotCiphertextsHash,
+  ballotJsonTracker,
+  ballotTracker,
+  isSameBallot,
+  shortTrackerCode,
+  TRACKER_ALPHABET,
+  type Tracker,
+} from './ballot/tracker.js';
+export {
+  type BallotOpeningJson,
+  type OpeningErrorCode,
+  type OpeningVerifyResult,
+  openBallot,
+  verifyOpenedBallot,
+} from './ballot/challenge.js';
 
 // Board, election record (protocol §9, §10)
 export {
