@@ -7,4 +7,17 @@ export const TAGS = {
   credentialSignature: 'electra/v1/credential-signature',
   decryptionProof: 'electra/v1/decryption-proof',
   boardEvent: 'electra/v1/board-event',
+  // Trustee ceremony and decryption (protocol §8):
+  ceremony: 'electra/v1/ceremony',
+  trusteeCertificate: 'electra/v1/trustee-certificate',
+  trusteeSignature: 'electra/v1/trustee-signature',
+  trusteeRoster: 'electra/v1/trustee-roster',
+  coefficientCommitment: 'electra/v1/coefficient-commitment',
+  commitmentSet: 'electra/v1/commitment-set',
+  shareKdf: 'electra/v1/share-kdf',
+  shareAd: 'electra/v1/share-ad',
+  complaintProof: 'electra/v1/complaint-proof',
+  ceremonyTranscript: 'electra/v1/ceremony-transcript',
+  trusteeShareProof: 'electra/v1/trustee-share-pok',
+  keyFile: 'electra/v1/key-file',
 } as const;
