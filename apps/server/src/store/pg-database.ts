@@ -110,6 +110,16 @@ class PgDatabase implements SqlDatabase {
         'idle database connection lost',
       );
     });
+    // ...and this one the checked-out clients: their next query then fails with a connection error,
+    // which the retry rules above understand, instead of an uncaught 'error' event.
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) => {
+        this.log.warn(
+          { err: err.message, code: (err as { code?: string }).code },
+          'database connection lost',
+        );
+      });
+    });
   }
 
   query<R extends Record<string, unknown> = Record<string, unknown>>(

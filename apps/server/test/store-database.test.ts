@@ -1,0 +1,129 @@
+/**
+ * The pg-backed Database on a real PostgreSQL: slow queries are logged by statement name without
+ * parameters, transactions commit or roll back as a whole, and the retries promised in
+ * pg-database.ts happen (serialization failure, connection lost before COMMIT).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { StoreLogger } from '../src/store/store-logger.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+
+interface Line {
+  level: string;
+  obj: object;
+  msg: string;
+}
+
+function capture(): { logger: StoreLogger; lines: Line[] } {
+  const lines: Line[] = [];
+  const at =
+    (level: string) =>
+    (obj: object, msg: string): void => {
+      lines.push({ level, obj, msg });
+    };
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+describe('pg Database', () => {
+  const log = capture();
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase({ logger: log.logger, slowQueryMs: 150, poolMax: 4 });
+    await t.db.query('test.schema', 'CREATE TABLE items (id int PRIMARY KEY, note text NOT NULL)');
+  });
+  after(() => t.drop());
+
+  test('a query slower than slowQueryMs logs a "slow query" warning with the statement name, not the parameters', async () => {
+    log.lines.length = 0;
+    await t.db.query('items.fast', 'SELECT $1::text AS v', ['fast-secret']);
+    const res = await t.db.query('items.sleepy', 'SELECT pg_sleep(0.25), $1::text AS v', [
+      'very-secret-param',
+    ]);
+    assert.equal(res.rows[0]?.v, 'very-secret-param');
+    const warnings = log.lines.filter((l) => l.level === 'warn');
+    assert.equal(warnings.length, 1);
+    const [w] = warnings;
+    assert.match(w!.msg, /slow query/);
+    assert.equal((w!.obj as { statement: string }).statement, 'items.sleepy');
+    assert.ok((w!.obj as { durationMs: number }).durationMs >= 250);
+    assert.doesNotMatch(JSON.stringify(log.lines), /secret/);
+  });
+
+  test('a transaction commits everything, or nothing when its function throws', async () => {
+    await t.db.transaction('items.ok', async (tx) => {
+      await tx.query('items.insert', 'INSERT INTO items VALUES (1, $1)', ['kept']);
+      await tx.query('items.insert', 'INSERT INTO items VALUES (2, $1)', ['kept']);
+    });
+    await assert.rejects(
+      t.db.transaction('items.fail', async (tx) => {
+        await tx.query('items.insert', 'INSERT INTO items VALUES (3, $1)', ['lost']);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    await assert.rejects(
+      t.db.transaction('items.dup', async (tx) => {
+        await tx.query('items.insert', 'INSERT INTO items VALUES (4, $1)', ['lost']);
+        await tx.query('items.insert', 'INSERT INTO items VALUES (1, $1)', ['duplicate']);
+      }),
+      { code: '23505' },
+    );
+    const rows = await t.db.query('items.all', 'SELECT id FROM items ORDER BY id');
+    assert.deepEqual(rows.rows, [{ id: 1 }, { id: 2 }]);
+    // The pool is healthy afterwards: nothing left checked out or stuck in a transaction.
+    assert.equal(t.db.poolStats().waiting, 0);
+    assert.equal(t.db.poolStats().total, t.db.poolStats().idle);
+  });
+
+  test('serialization failures (40001) are retried until both transactions commit', async () => {
+    await t.db.query('counter.schema', 'CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)');
+    await t.db.query('counter.init', 'INSERT INTO counter VALUES (1, 0)');
+    let arrived = 0;
+    let release!: () => void;
+    const barrier = new Promise<void>((r) => {
+      release = r;
+    });
+    let attempts = 0;
+    const bump = () =>
+      t.db.transaction('counter.bump', async (tx) => {
+        attempts += 1;
+        await tx.query('counter.iso', 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+        const cur = await tx.query<{ n: number }>('counter.read', 'SELECT n FROM counter WHERE id = 1');
+        if (arrived < 2) {
+          arrived += 1;
+          if (arrived === 2) release();
+          await barrier; // both have read the same value before either writes
+        }
+        await tx.query('counter.write', 'UPDATE counter SET n = $1 WHERE id = 1', [cur.rows[0]!.n + 1]);
+      });
+    await Promise.all([bump(), bump()]);
+    const res = await t.db.query<{ n: number }>('counter.final', 'SELECT n FROM counter WHERE id = 1');
+    assert.equal(res.rows[0]?.n, 2);
+    assert.ok(attempts >= 3, `expected a retry, saw ${attempts} attempts`);
+  });
+
+  test('a connection lost before COMMIT is retried on a new connection', async () => {
+    let attempts = 0;
+    const result = await t.db.transaction('items.reconnect', async (tx) => {
+      attempts += 1;
+      const me = await tx.query<{ pid: number }>('self.pid', 'SELECT pg_backend_pid() AS pid');
+      await tx.query('items.insert', 'INSERT INTO items VALUES (10 + $1::int, $2)', [attempts, 'retried']);
+      if (attempts === 1) {
+        await t.db.query('admin.kill', 'SELECT pg_terminate_backend($1::int)', [me.rows[0]!.pid]);
+      }
+      await tx.query('items.after', 'SELECT 1');
+      return attempts;
+    });
+    assert.equal(result, 2);
+    const rows = await t.db.query('items.retried', `SELECT id FROM items WHERE note = 'retried'`);
+    assert.deepEqual(rows.rows, [{ id: 12 }]);
+  });
+
+  test('ping measures a round trip and poolStats reports the configured size', async () => {
+    const { latencyMs } = await t.db.ping();
+    assert.ok(latencyMs >= 0 && latencyMs < 5000);
+    assert.equal(t.db.poolStats().max, 4);
+    assert.equal(t.db.kind, 'external');
+    assert.doesNotMatch(t.db.target, /:[0-9a-f]{64}@/);
+  });
+});
