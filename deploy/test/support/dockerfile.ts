@@ -1,0 +1,50 @@
+/**
+ * A small Dockerfile reader for the image tests: instructions with their stage, continuation lines
+ * joined, comments dropped (also inside continuations, as BuildKit does). Enough to check what
+ * matters for operations without hadolint, which is not installable offline here.
+ */
+export interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+  /** Stage name (`AS name`), or its index when unnamed; '' before the first FROM. */
+  readonly stage: string;
+  readonly line: number;
+}
+
+export function parseDockerfile(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  const lines = text.split('\n');
+  let stage = '';
+  let stageIndex = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i]!.trim();
+    if (first === '' || first.startsWith('#')) continue;
+    const start = i + 1;
+    let body = lines[i]!;
+    while (/\\\s*$/.test(body) && i + 1 < lines.length) {
+      body = body.replace(/\\\s*$/, ' ');
+      i++;
+      const next = lines[i]!.trim();
+      if (!next.startsWith('#')) body += next;
+    }
+    const m = /^\s*(\w+)\s+([\s\S]*)$/.exec(body);
+    if (!m) throw new Error(`Dockerfile line ${start}: cannot parse "${body}"`);
+    const keyword = m[1]!.toUpperCase();
+    const args = m[2]!.trim();
+    if (keyword === 'FROM') {
+      stageIndex++;
+      stage = /\sAS\s+(\S+)\s*$/i.exec(args)?.[1] ?? String(stageIndex);
+    }
+    out.push({ keyword, args, stage, line: start });
+  }
+  return out;
+}
+
+/** Parses an exec-form argument (`["a", "b"]`); throws on shell form. */
+export function execForm(args: string): string[] {
+  const parsed: unknown = JSON.parse(args);
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) {
+    throw new Error(`not an exec-form array: ${args}`);
+  }
+  return parsed;
+}
