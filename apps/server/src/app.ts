@@ -1,0 +1,178 @@
+/**
+ * buildApp(deps): the Fastify application with every cross-cutting concern wired once — request ids,
+ * security headers, body limit, validated requests and responses, one error envelope, rate-limited
+ * 404s, metrics, health and OpenAPI. It takes all its collaborators as arguments (no process.env, no
+ * globals) so main.ts and the tests build exactly the same app. It does not listen: main.ts does.
+ */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Config } from './config/schema.js';
+import { AppError } from './http/app-error.js';
+import { handleError } from './http/error-handler.js';
+import { registerHealthRoutes } from './http/health.routes.js';
+import { registerRequestHooks } from './http/hooks.js';
+import { registerMetricsRoute } from './http/metrics.routes.js';
+import { registerOpenApi, registerOpenApiRoute } from './http/openapi.routes.js';
+import { requestIdFor } from './http/request-id.js';
+import { errorResponseSchema } from './http/schemas.js';
+import { registerTestOnlyRoutes } from './http/test-only.routes.js';
+import { buildValidator } from './http/validator-compiler.js';
+import { HealthMonitor, type ReadinessGate } from './observability/health.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { Database } from './store/database.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+  version: string;
+  /** Milliseconds since the epoch (uptime, later: time-dependent rules). Default Date.now. */
+  clock?: () => number;
+  /** Extra readiness conditions (e.g. maintenance mode) besides shutdown, database and migrations. */
+  readinessGates?: readonly ReadinessGate[];
+  /** Registers test-only routes (a slow request for shutdown tests). Refused in production. */
+  testRoutes?: boolean;
+  /** Timeout of each health/readiness check. Default 2000 ms. */
+  healthCheckTimeoutMs?: number;
+}
+
+/** Process-level state main.ts drives and probes read. */
+export interface AppLifecycle {
+  readonly health: HealthMonitor;
+  /** Readiness answers 503 from now on. */
+  beginShutdown(): void;
+  readonly shuttingDown: boolean;
+  /** Requests received on the listening server and not yet finished. */
+  inFlight(): number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    lifecycle: AppLifecycle;
+  }
+}
+
+/** Content-Security-Policy for a JSON API and a same-origin web app whose crypto runs as WASM in a worker. */
+function contentSecurityPolicy(production: boolean) {
+  return {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      workerSrc: ["'self'"],
+      manifestSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      ...(production ? { upgradeInsecureRequests: [] } : {}),
+    },
+  };
+}
+
+/** Fastify's typings lack the hop-count form; a count n means "trust the n nearest hops". */
+function trustProxyOption(
+  value: Config['trustProxy'],
+): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_addr, hop) => hop < value : value;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, logger, metrics } = deps;
+  if (deps.testRoutes && config.production)
+    throw new Error('test-only routes cannot be enabled in production');
+
+  const app = Fastify({
+    loggerInstance: logger,
+    // Fastify's own request lines are off: hooks.ts writes one shaped line per request.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    genReqId: requestIdFor,
+    schemaController: { compilersFactory: { buildValidator } },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: trustProxyOption(config.trustProxy),
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    forceCloseConnections: 'idle',
+    // During a drain, requests on still-open keep-alive connections are served (with
+    // Connection: close) instead of getting a bare 503 in another error format.
+    return503OnClosing: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+  }) as unknown as FastifyInstance;
+  app.server.headersTimeout = config.headersTimeoutMs;
+
+  let inFlight = 0;
+  app.server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
+
+  const health = new HealthMonitor({
+    db: deps.db,
+    version: deps.version,
+    clock: deps.clock,
+    logger,
+    timeoutMs: deps.healthCheckTimeoutMs,
+    gates: deps.readinessGates,
+  });
+  app.decorate('lifecycle', {
+    health,
+    beginShutdown: () => health.beginShutdown(),
+    get shuttingDown() {
+      return health.shuttingDown;
+    },
+    inFlight: () => inFlight,
+  } satisfies AppLifecycle);
+
+  // A JSON API: only application/json bodies (text/plain would bypass the JSON parser's checks).
+  app.removeContentTypeParser('text/plain');
+  app.addSchema(errorResponseSchema);
+  app.setErrorHandler(handleError);
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.response) {
+      throw new Error(
+        `route ${route.method} ${route.url} has no response schema (every route must declare one)`,
+      );
+    }
+  });
+
+  registerRequestHooks(app, { metrics });
+  await app.register(helmet, {
+    contentSecurityPolicy: contentSecurityPolicy(config.production),
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: config.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  // Only routes that opt in are limited (today: unknown routes); health probes never are.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${ctx.after}`, {
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) },
+      }),
+  });
+  await registerOpenApi(app, { version: deps.version });
+
+  app.setNotFoundHandler(
+    { preHandler: app.rateLimit({ max: config.rateLimitNotFoundPerMin, timeWindow: 60_000 }) },
+    async (request) => {
+      const path = request.url.split('?')[0] ?? '';
+      throw new AppError(404, 'NOT_FOUND', `No route for ${request.method} ${path.slice(0, 100)}`);
+    },
+  );
+
+  registerHealthRoutes(app, { health });
+  if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
+  registerOpenApiRoute(app);
+  if (deps.testRoutes) registerTestOnlyRoutes(app);
+  // Not readied here: callers (tests) may add routes; listen() or ready() finishes the boot.
+  return app;
+}
