@@ -1,0 +1,148 @@
+/**
+ * Ballot benchmark (issue "verifiable core", protocol §7): encrypt+prove and verify the reference
+ * ballot R (question 1 "exactly 1 of 3, blank allowed", question 2 "0 to 2 of 5") on one core, next
+ * to the raw libsodium scalar-multiplication rates measured in the same run, so the figure says how
+ * close verification runs to the hardware limit. Not a test: it prints comparable numbers.
+ *
+ * Run: node --conditions=electra-source --import tsx bench/ballot.bench.ts
+ */
+import {
+  ballotToJSON,
+  baseMul,
+  type ElectionParams,
+  encryptBallot,
+  type GroupBackend,
+  generateCredential,
+  groupBackend,
+  initCore,
+  type Manifest,
+  randomScalar,
+  setGroupBackend,
+  systemRandom,
+  verifyBallot,
+} from '@electra/core';
+
+const q = (id: string, n: number, min: number, max: number, blankAllowed: boolean) => ({
+  id,
+  title: id,
+  answers: Array.from({ length: n }, (_, i) => ({ id: `${id}-${i}`, label: `Answer ${i}` })),
+  min,
+  max,
+  blankAllowed,
+});
+const MANIFEST: Manifest = {
+  v: 1,
+  id: 'bench',
+  title: 'Reference ballot R',
+  questions: [q('q1', 3, 1, 1, true), q('q2', 5, 0, 2, false)],
+};
+const CHOICES = [
+  [0, 1, 0],
+  [1, 0, 0, 1, 0],
+];
+
+/** Runs `fn` repeatedly for about `ms` milliseconds (after a short warm-up); returns ms per call. */
+function timeIt(fn: () => void, ms: number): number {
+  for (let i = 0; i < 5; i++) fn();
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    fn();
+    n++;
+    now = performance.now();
+  }
+  return (now - start) / n;
+}
+
+/** Counts the backend calls made by `fn` (one run) by swapping in a counting backend. */
+function countOps(fn: () => void): Record<string, number> {
+  const real = groupBackend();
+  const counts: Record<string, number> = {};
+  const counting = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        counts[String(prop)] = (counts[String(prop)] ?? 0) + 1;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as GroupBackend;
+  setGroupBackend(counting);
+  try {
+    fn();
+  } finally {
+    setGroupBackend(real);
+  }
+  return counts;
+}
+
+await initCore();
+const be = groupBackend();
+const params: ElectionParams = { v: 1, manifest: MANIFEST, publicKey: baseMul(randomScalar(systemRandom)) };
+const credential = generateCredential(systemRandom);
+const encryptOnce = () => encryptBallot({ params, credential, choices: CHOICES, random: systemRandom });
+const ballotJson = JSON.parse(JSON.stringify(ballotToJSON(encryptOnce().ballot)));
+const first = verifyBallot(params, ballotJson);
+if (!first.ok) throw new Error(`reference ballot does not verify: ${first.code}`);
+
+// Other sessions may share the machine: measure every quantity in several interleaved rounds and
+// keep each one's best (least disturbed) figure, so the ratio compares like with like.
+const k = randomScalar(systemRandom).bytes;
+const P = baseMul(randomScalar(systemRandom)).bytes;
+const best = {
+  base: Infinity,
+  variable: Infinity,
+  add: Infinity,
+  decode: Infinity,
+  encrypt: Infinity,
+  verify: Infinity,
+};
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+for (let round = 0; round < ROUNDS; round++) {
+  best.base = Math.min(
+    best.base,
+    timeIt(() => be.mulBase(k), 150),
+  );
+  best.variable = Math.min(
+    best.variable,
+    timeIt(() => be.mul(P, k), 150),
+  );
+  best.add = Math.min(
+    best.add,
+    timeIt(() => be.add(P, P), 50),
+  );
+  best.decode = Math.min(
+    best.decode,
+    timeIt(() => be.isValidPoint(P), 50),
+  );
+  best.encrypt = Math.min(best.encrypt, timeIt(encryptOnce, 400));
+  best.verify = Math.min(
+    best.verify,
+    timeIt(() => verifyBallot(params, ballotJson), 600),
+  );
+}
+const { base: tBase, variable: tVar, add: tAdd, decode: tValid, encrypt: tEncrypt, verify: tVerify } = best;
+const ops = countOps(() => verifyBallot(params, ballotJson));
+const nBase = ops.mulBase ?? 0;
+const nVar = ops.mul ?? 0;
+const nAddSub = (ops.add ?? 0) + (ops.sub ?? 0);
+const ideal = nBase * tBase + nVar * tVar;
+
+const f = (v: number, d = 2) => v.toFixed(d);
+console.log(`backend: ${be.name}; node ${process.version}; one core; best of ${ROUNDS} interleaved rounds`);
+console.log(`raw scalar mult, base:      ${f(tBase * 1000, 1)} µs  (${f(1000 / tBase, 0)}/s)`);
+console.log(`raw scalar mult, variable:  ${f(tVar * 1000, 1)} µs  (${f(1000 / tVar, 0)}/s)`);
+console.log(`raw point add / decode:     ${f(tAdd * 1000, 1)} µs / ${f(tValid * 1000, 1)} µs`);
+console.log(`encrypt+prove+sign R:       ${f(tEncrypt)} ms`);
+console.log(
+  `verify R:                   ${f(tVerify)} ms  →  ${f(1000 / tVerify, 1)} ballots/s per core (target ≥ 50)`,
+);
+console.log(
+  `ops per verified ballot:    ${nBase} base + ${nVar} variable scalar mults, ${nAddSub} adds/subs, ` +
+    `${ops.isValidPoint ?? 0} point decodes, ${ops.sha512 ?? 0} SHA-512, ${ops.sha256 ?? 0} SHA-256`,
+);
+console.log(
+  `hardware-limit ratio:       (${nBase}×${f(tBase * 1000, 1)} µs + ${nVar}×${f(tVar * 1000, 1)} µs) / ${f(tVerify * 1000, 0)} µs = ${f(ideal / tVerify)}`,
+);
