@@ -121,6 +121,91 @@ export {
   verifyOpenedBallot,
 } from './ballot/challenge.js';
 
+// Trustees: key ceremony, share encryption, key file, threshold decryption, dlog (protocol §8)
+export {
+  AEAD_KEY_BYTES,
+  AEAD_NONCE_BYTES,
+  aeadDecrypt,
+  aeadEncrypt,
+  argon2id,
+  type SymmetricBackend,
+  setSymmetricBackend,
+  symmetricBackend,
+} from './symmetric/symmetric.js';
+export type {
+  CeremonyErrorCode,
+  CeremonyFailure,
+  CeremonyParams,
+  CeremonyResult,
+  CeremonyTranscript,
+  CoefficientCommitment,
+  Complaint,
+  Dealing,
+  DecryptionFactor,
+  EncryptedShare,
+  PartialDecryption,
+  PedersenTrusteeSecrets,
+  ShareConfirmation,
+  SingleTrusteeKey,
+  SingleTrusteeSecrets,
+  ThresholdKey,
+  TrusteeCertificate,
+  TrusteeSecrets,
+} from './trustees/types.js';
+export { ceremonyContext, MAX_TRUSTEES } from './trustees/ceremony.js';
+export {
+  createTrusteeCertificate,
+  type TrusteePublicKeys,
+  verifyRoster,
+  verifyTrusteeCertificate,
+} from './trustees/certificate.js';
+export { commitCoefficients, commitSingleTrustee, dealShares, revealSingleTrustee } from './trustees/dkg.js';
+export { verifyCommitmentSet, verifyDealingPublic, verifySingleKey } from './trustees/dkg-checks.js';
+export {
+  type DealingPhaseInput,
+  type VerifiedDealingPhase,
+  verifyDealingPhase,
+} from './trustees/dealing-phase.js';
+export {
+  type FinalizeResult,
+  finalizeTrustee,
+  type ReceiveResult,
+  receiveShares,
+} from './trustees/receive.js';
+export { type ComplaintVerdict, createComplaint, verifyComplaint } from './trustees/complaint.js';
+export { verifyCeremony, verifyConfirmation } from './trustees/verify-ceremony.js';
+export { type SimulatedCeremony, simulateCeremony } from './trustees/simulate.js';
+export {
+  exportKeyFile,
+  importKeyFile,
+  type KdfParams,
+  KEYFILE_DEFAULT_KDF,
+  type KeyFileErrorCode,
+  type KeyFileResult,
+  type TrusteeKeyFile,
+} from './trustees/key-file.js';
+export {
+  computePartialDecryption,
+  createPartialDecryption,
+  type DecodedThresholdKey,
+  type DecryptionErrorCode,
+  type DecryptionFailure,
+  decodeThresholdKey,
+  type PartialDecryptionCheck,
+  verifyPartialDecryption,
+} from './trustees/partial-decryption.js';
+export {
+  type CombineResult,
+  combinePartialDecryptions,
+  decryptTally,
+  type TallyDecryption,
+  type TallyDecryptionResult,
+  type VerifiedPartial,
+} from './trustees/combine.js';
+export { DlogTable, type DlogResult, discreteLog, MAX_BABY_STEPS, MAX_DLOG_BOUND } from './trustees/dlog.js';
+export { lagrangeAtZero } from './trustees/polynomial.js';
+export { deterministicRandom } from './trustees/deterministic-random.js';
+
 // Board, election record (protocol §9, §10)
 export {
   type AppendedEvent,
