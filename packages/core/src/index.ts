@@ -263,5 +263,47 @@ export {
   TallyAccumulator,
   type TallyBallot,
   type TallyResult,
+  resultPayload,
   tallyBallots,
 } from './tally.js';
+
+// Board event payloads, the in-process election, and the record verifier (protocol §9.2, §11)
+export {
+  type AuditedBallotPayload,
+  type BallotPayload,
+  type EndBallotsPayload,
+  endBallotsPayload,
+  type SetupPayload,
+  setupPayload,
+} from './board/payloads.js';
+export {
+  randomSelection,
+  type SimulatedElection,
+  type SimulateElectionOptions,
+  simulateElection,
+} from './record/simulate-election.js';
+export {
+  type BallotBatchResult,
+  type BallotTask,
+  type BallotTaskContext,
+  type BallotTaskResult,
+  type PreparedBallotContext,
+  prepareBallotContext,
+  runBallotBatch,
+} from './verify/ballot-task.js';
+export { CHECKS, type CheckId, FAILURES, type FailureCode, UNREADABLE_CODES } from './verify/codes.js';
+export { type BallotExecutor, type BallotExecutorFactory, inlineBallotExecutor } from './verify/executor.js';
+export type {
+  CheckReport,
+  CheckStatus,
+  Failure,
+  VerificationReport,
+  VerificationSummary,
+} from './verify/report.js';
+export { checkSetup, type SetupCheck, type VerifiedSetup } from './verify/setup-check.js';
+export {
+  type RecordSource,
+  type VerifyOptions,
+  type VerifyProgress,
+  verifyRecord,
+} from './verify/verify-record.js';

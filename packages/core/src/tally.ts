@@ -174,3 +174,7 @@ export interface ResultPayload {
   readonly counted: number;
   readonly counts: readonly (readonly number[])[];
 }
+
+export function resultPayload(counted: number, counts: readonly (readonly number[])[]): ResultPayload {
+  return { v: 1, counted, counts: counts.map((row) => [...row]) };
+}

@@ -1,0 +1,593 @@
+/**
+ * `verifyRecord` (protocol §11): every check of an election record, streaming. One pass reads the
+ * record line by line; ballot checks go to an injected executor in batches (worker threads in Node,
+ * Web Workers in browsers) while the main loop keeps only O(questions × answers + credentials) of
+ * state. When some ballots must come back out of the recomputed tally (superseded by a revote,
+ * unlisted credential, forbidden revote), a second, cheap pass re-reads just those lines.
+ */
+
+import type { BallotJson } from '../ballot/serialize.js';
+import { decodeBallot } from '../ballot/serialize.js';
+import { ballotJsonTracker } from '../ballot/tracker.js';
+import { ChainChecker } from '../board/chain.js';
+import { type BoardEvent, eventHash, parseEvent } from '../board/event.js';
+import type { JsonValue } from '../codec/canonical-json.js';
+import { baseMul, Scalar } from '../group/group.js';
+import { RecordFormatError, type RecordHeader } from '../record/record-format.js';
+import { type RecordChunk, readRecord, recordTextLines } from '../record/record-reader.js';
+import { type EncryptedTally, flattenTally, parseEncryptedTallyPayload, TallyAccumulator } from '../tally.js';
+import { combinePartialDecryptions, type VerifiedPartial } from '../trustees/combine.js';
+import { verifyPartialDecryption } from '../trustees/partial-decryption.js';
+import type { BallotBatchResult, BallotTask, BallotTaskResult } from './ballot-task.js';
+import type { FailureCode } from './codes.js';
+import { type BallotExecutor, type BallotExecutorFactory, inlineBallotExecutor } from './executor.js';
+import { ReportBuilder, type VerificationReport } from './report.js';
+import { checkSetup, type VerifiedSetup } from './setup-check.js';
+
+/** A record that can be read more than once (a file path re-opened, a string, a URL re-fetched). */
+export type RecordSource = () => AsyncIterable<RecordChunk> | Iterable<RecordChunk>;
+
+export interface VerifyProgress {
+  readonly phase: 'events' | 'revotes';
+  readonly events: number;
+  /** From the record header (untrusted, only for display). */
+  readonly totalEvents: number | undefined;
+  readonly ballotsRead: number;
+  readonly ballotsVerified: number;
+}
+
+export interface VerifyOptions {
+  /** Where ballot checks run; default: on the calling thread. */
+  readonly executor?: BallotExecutorFactory;
+  /** Ballots per executor batch (default 32). */
+  readonly batchSize?: number;
+  /** Failures listed in the report (default 1000); further ones are only counted. */
+  readonly maxFailures?: number;
+  /** When false, a record that stops before the result (a running election) is not a failure. */
+  readonly requireComplete?: boolean;
+  readonly onProgress?: (progress: VerifyProgress) => void;
+  /** Milliseconds clock for `summary.seconds` (the core reads no clock of its own). */
+  readonly clock?: () => number;
+}
+
+type Phase = 'start' | 'voting' | 'closed' | 'tallied' | 'done';
+
+const ALLOWED: Record<Phase, readonly string[]> = {
+  start: ['setup'],
+  voting: ['ballot', 'audited-ballot', 'end-ballots'],
+  closed: ['encrypted-tally'],
+  tallied: ['partial-decryption', 'result'],
+  done: [],
+};
+
+const BALLOT_CODES: Record<string, FailureCode> = {
+  BALLOT_MALFORMED: 'BALLOT_MALFORMED',
+  BALLOT_UNSUPPORTED_VERSION: 'BALLOT_MALFORMED',
+  POINT_INVALID: 'BALLOT_MALFORMED',
+  SCALAR_INVALID: 'BALLOT_MALFORMED',
+  BALLOT_WRONG_ELECTION: 'BALLOT_WRONG_ELECTION',
+  BALLOT_BAD_SIGNATURE: 'BALLOT_SIGNATURE_INVALID',
+  BALLOT_BAD_CHOICE_PROOF: 'BALLOT_CHOICE_PROOF_INVALID',
+  BALLOT_BAD_OVERALL_PROOF: 'BALLOT_OVERALL_PROOF_INVALID',
+};
+
+const PARTIAL_CODES: Record<string, FailureCode> = {
+  TRUSTEE_UNKNOWN: 'PARTIAL_DECRYPTION_UNKNOWN_TRUSTEE',
+  DECRYPTION_PROOF_INVALID: 'PARTIAL_DECRYPTION_PROOF_INVALID',
+  DUPLICATE_TRUSTEE: 'PARTIAL_DECRYPTION_DUPLICATE',
+};
+
+interface CredentialState {
+  /** Height and event hash of this credential's latest ballot. */
+  last: number;
+  lastHash: string;
+  /** ballotCiphertextsHash of the latest ballot, once its check came back. */
+  ciphertexts?: string;
+  ciphertextsHeight?: number;
+}
+
+function trackerOf(payload: unknown): string | undefined {
+  try {
+    return ballotJsonTracker(payload as BallotJson).hash;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verify a whole election record (protocol §11). Rejects only on infrastructure errors (executor crash). */
+export async function verifyRecord(
+  source: RecordSource,
+  options: VerifyOptions = {},
+): Promise<VerificationReport> {
+  const run = new RecordVerification(source, options);
+  return run.run();
+}
+
+class RecordVerification {
+  private readonly report: ReportBuilder;
+  private readonly chain = new ChainChecker();
+  private readonly started: number | undefined;
+  private header: RecordHeader | undefined;
+  private phase: Phase = 'start';
+  private setup: VerifiedSetup | undefined;
+  private executor: BallotExecutor | undefined;
+  private acc: TallyAccumulator | undefined;
+  private readonly credentials = new Map<string, CredentialState>();
+  /** Heights (with event hashes) of ballots to take back out of the recomputed tally. */
+  private readonly excluded = new Map<number, string>();
+  private readonly audited = new Set<string>();
+  private readonly challengedReported = new Set<number>();
+  private readonly inFlightCredential = new Map<number, string>();
+  private batch: BallotTask[] = [];
+  private readonly inFlight: Promise<void>[] = [];
+  private events = 0;
+  private ballots = 0;
+  private auditedCount = 0;
+  private ballotsVerified = 0;
+  private chainBroken = false;
+  private endBallots: { height: number; ballots: number } | undefined;
+  private published: { height: number; tally: EncryptedTally } | undefined;
+  private readonly partials: VerifiedPartial[] = [];
+  private readonly partialTrustees = new Set<number>();
+  private partialCount = 0;
+  private result: (readonly number[])[] | undefined;
+
+  constructor(
+    private readonly source: RecordSource,
+    private readonly options: VerifyOptions,
+  ) {
+    this.report = new ReportBuilder(options.maxFailures ?? 1000);
+    this.started = options.clock?.();
+  }
+
+  async run(): Promise<VerificationReport> {
+    try {
+      for await (const item of readRecord(this.source())) {
+        if (item.kind === 'header') {
+          this.header = item.header;
+          this.report.count('RECORD');
+        } else await this.onEvent(item.line, item.value);
+      }
+      await this.drain();
+      await this.finish();
+    } catch (e) {
+      if (!(e instanceof RecordFormatError)) {
+        await this.executor?.close();
+        throw e;
+      }
+      this.report.fail(e.code, e.message, e.line === undefined ? {} : { line: e.line });
+      await this.drain().catch(() => undefined);
+    } finally {
+      await this.executor?.close();
+      this.executor = undefined;
+    }
+    return this.build();
+  }
+
+  private progress(phase: VerifyProgress['phase']): void {
+    this.options.onProgress?.({
+      phase,
+      events: this.events,
+      totalEvents: this.header?.events,
+      ballotsRead: this.ballots,
+      ballotsVerified: this.ballotsVerified,
+    });
+  }
+
+  private async onEvent(line: number, value: unknown): Promise<void> {
+    this.events++;
+    if (this.events % 256 === 0) this.progress('events');
+    const parsed = parseEvent(value);
+    if (!parsed.ok) {
+      this.chainBroken = true;
+      this.report.fail('EVENT_MALFORMED', `line ${line}: ${parsed.message}`, { line });
+      return;
+    }
+    this.report.count('EVENTS');
+    const event = parsed.event;
+    const hash = eventHash(event);
+    const chainFailures = this.chain.push(event, hash);
+    this.report.count('CHAIN');
+    for (const f of chainFailures) {
+      this.chainBroken = true;
+      this.report.fail(f.code, f.message, { height: f.height });
+    }
+    // An event that repeats a height is not processed a second time.
+    if (chainFailures.some((f) => f.code === 'CHAIN_EVENT_DUPLICATE')) return;
+    await this.onTypedEvent(event, hash);
+  }
+
+  private async onTypedEvent(event: BoardEvent, hash: string): Promise<void> {
+    const { height, type } = event;
+    this.report.count('ORDER');
+    if (!ALLOWED[this.phase].includes(type)) {
+      this.report.fail('EVENT_ORDER_INVALID', `a ${type} event cannot follow the ${this.phase} phase`, {
+        height,
+      });
+      return;
+    }
+    switch (type) {
+      case 'setup':
+        this.phase = 'voting';
+        return this.onSetup(event);
+      case 'ballot':
+        return this.onBallot(event, hash);
+      case 'audited-ballot':
+        this.auditedCount++;
+        return this.enqueue({ height, kind: 'audited-ballot', payload: event.payload });
+      case 'end-ballots':
+        this.phase = 'closed';
+        return this.onEndBallots(event);
+      case 'encrypted-tally':
+        this.phase = 'tallied';
+        return this.onEncryptedTally(event);
+      case 'partial-decryption':
+        return this.onPartialDecryption(event);
+      case 'result':
+        this.phase = 'done';
+        return this.onResult(event);
+    }
+  }
+
+  private async onSetup(event: BoardEvent): Promise<void> {
+    const r = checkSetup(event.payload);
+    this.report.count('SETUP');
+    for (const f of r.failures) this.report.fail(f.code, f.message, { height: event.height });
+    if (!r.ok) return;
+    this.setup = r.setup;
+    this.report.count('CREDENTIALS', r.setup.credentials.size);
+    this.acc = new TallyAccumulator(r.setup.shape);
+    this.executor = await (this.options.executor ?? inlineBallotExecutor)({ election: r.setup.electionJson });
+  }
+
+  private async onBallot(event: BoardEvent, hash: string): Promise<void> {
+    this.ballots++;
+    const setup = this.setup;
+    if (!setup) return;
+    const { height, payload } = event;
+    const credential = (payload as { credential?: unknown } | null)?.credential;
+    if (typeof credential === 'string') {
+      this.report.count('REVOTE_POLICY');
+      if (!setup.credentials.has(credential)) {
+        this.report.fail(
+          'BALLOT_CREDENTIAL_NOT_LISTED',
+          'the ballot is signed by a credential not in the setup list',
+          {
+            height,
+            tracker: trackerOf(payload),
+          },
+        );
+        this.excluded.set(height, hash);
+      } else {
+        const state = this.credentials.get(credential);
+        if (!state) this.credentials.set(credential, { last: height, lastHash: hash });
+        else if (setup.revotePolicy === 'forbidden') {
+          this.report.fail(
+            'BALLOT_REVOTE_FORBIDDEN',
+            `a second ballot of a credential (first at height ${state.last})`,
+            {
+              height,
+              tracker: trackerOf(payload),
+            },
+          );
+          this.excluded.set(height, hash);
+        } else {
+          this.excluded.set(state.last, state.lastHash);
+          state.last = height;
+          state.lastHash = hash;
+        }
+        this.inFlightCredential.set(height, credential);
+      }
+    }
+    await this.enqueue({ height, kind: 'ballot', payload });
+  }
+
+  private async enqueue(task: BallotTask): Promise<void> {
+    if (!this.executor) return;
+    this.batch.push(task);
+    if (this.batch.length >= (this.options.batchSize ?? 32)) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const executor = this.executor;
+    if (!executor || this.batch.length === 0) return;
+    const tasks = this.batch;
+    this.batch = [];
+    this.inFlight.push(executor.verifyBatch(tasks).then((r) => this.onBatch(r)));
+    while (this.inFlight.length >= executor.parallelism * 2) await this.inFlight.shift();
+  }
+
+  private async drain(): Promise<void> {
+    await this.flush();
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+  }
+
+  private onBatch(batch: BallotBatchResult): void {
+    for (const r of batch.results) this.onBallotResult(r);
+    const parsed = parseEncryptedTallyPayload(batch.sum, this.setup!.shape);
+    if (!parsed.ok) throw new Error(`executor returned a malformed sum: ${parsed.message}`);
+    this.acc!.merge(parsed.tally);
+    this.progress('events');
+  }
+
+  private onBallotResult(r: BallotTaskResult): void {
+    const place = { height: r.height, tracker: r.tracker };
+    if (r.kind === 'audited-ballot') {
+      this.report.count('AUDITED_BALLOTS');
+      if (!r.ok) this.report.fail('AUDITED_BALLOT_INVALID', `${r.code}: ${r.message}`, place);
+      else if (r.ciphertexts) this.audited.add(r.ciphertexts);
+      return;
+    }
+    this.ballotsVerified++;
+    this.report.count('BALLOTS');
+    if (!r.ok)
+      this.report.fail(BALLOT_CODES[r.code ?? ''] ?? 'BALLOT_INVALID', `${r.code}: ${r.message}`, place);
+    if (r.ciphertexts && this.audited.has(r.ciphertexts)) this.challengedCast(r.height, r.tracker);
+    const credential = this.inFlightCredential.get(r.height);
+    this.inFlightCredential.delete(r.height);
+    const state = credential === undefined ? undefined : this.credentials.get(credential);
+    if (state && state.last === r.height && r.ciphertexts) {
+      state.ciphertexts = r.ciphertexts;
+      state.ciphertextsHeight = r.height;
+    }
+    // A ballot the workers could not sum must not be subtracted again in the second pass.
+    if (!r.summed) this.excluded.delete(r.height);
+  }
+
+  private challengedCast(height: number, tracker: string | undefined): void {
+    if (this.challengedReported.has(height)) return;
+    this.challengedReported.add(height);
+    this.report.fail('BALLOT_CHALLENGED_CAST', 'this encrypted vote was opened by a Benaloh challenge', {
+      height,
+      tracker,
+    });
+  }
+
+  private onEndBallots(event: BoardEvent): void {
+    const p = event.payload as { v?: unknown; ballots?: unknown } | null;
+    if (
+      p === null ||
+      typeof p !== 'object' ||
+      Object.keys(p).sort().join(',') !== 'ballots,v' ||
+      p.v !== 1 ||
+      !Number.isSafeInteger(p.ballots)
+    ) {
+      this.report.fail('END_BALLOTS_MALFORMED', 'end-ballots: expected {v: 1, ballots}', {
+        height: event.height,
+      });
+      return;
+    }
+    this.endBallots = { height: event.height, ballots: p.ballots as number };
+  }
+
+  private onEncryptedTally(event: BoardEvent): void {
+    if (!this.setup) return;
+    const parsed = parseEncryptedTallyPayload(event.payload, this.setup.shape);
+    if (!parsed.ok) {
+      this.report.fail('ENCRYPTED_TALLY_MALFORMED', parsed.message, { height: event.height });
+      return;
+    }
+    this.published = { height: event.height, tally: parsed.tally };
+  }
+
+  private onPartialDecryption(event: BoardEvent): void {
+    const setup = this.setup;
+    const published = this.published;
+    this.partialCount++;
+    if (!setup || !published) return;
+    this.report.count('PARTIAL_DECRYPTIONS');
+    const { height, payload } = event;
+    const trustee = (payload as { trustee?: unknown } | null)?.trustee;
+    if (typeof trustee === 'number' && this.partialTrustees.has(trustee)) {
+      this.report.fail(
+        'PARTIAL_DECRYPTION_DUPLICATE',
+        `trustee ${trustee} already published a partial decryption`,
+        {
+          height,
+        },
+      );
+      return;
+    }
+    if (typeof trustee === 'number') this.partialTrustees.add(trustee);
+    const r = verifyPartialDecryption(
+      setup.fingerprintBytes,
+      setup.key,
+      flattenTally(published.tally),
+      payload,
+    );
+    if (r.ok) this.partials.push({ trustee: r.trustee, factors: r.factors });
+    else {
+      const where = r.position === undefined ? '' : ` (ciphertext ${r.position})`;
+      this.report.fail(
+        PARTIAL_CODES[r.code] ?? 'PARTIAL_DECRYPTION_MALFORMED',
+        `${r.code}${where}: ${r.message}`,
+        {
+          height,
+        },
+      );
+    }
+  }
+
+  private onResult(event: BoardEvent): void {
+    const setup = this.setup;
+    const published = this.published;
+    if (!setup || !published) return;
+    this.report.count('RESULT');
+    const height = event.height;
+    const p = event.payload as { v?: unknown; counted?: unknown; counts?: unknown } | null;
+    const shapeOk =
+      p !== null &&
+      typeof p === 'object' &&
+      Object.keys(p).sort().join(',') === 'counted,counts,v' &&
+      p.v === 1 &&
+      Number.isSafeInteger(p.counted) &&
+      Array.isArray(p.counts) &&
+      p.counts.length === setup.shape.length &&
+      p.counts.every(
+        (row: unknown, i) =>
+          Array.isArray(row) &&
+          row.length === setup.shape[i] &&
+          row.every((n) => Number.isSafeInteger(n) && (n as number) >= 0),
+      );
+    if (!shapeOk) {
+      this.report.fail('RESULT_MALFORMED', 'result: expected {v: 1, counted, counts[question][answer]}', {
+        height,
+      });
+      return;
+    }
+    const counts = p.counts as number[][];
+    this.result = counts;
+    if (p.counted !== published.tally.counted) {
+      this.report.fail('RESULT_COUNTED_MISMATCH', 'result.counted differs from the encrypted tally', {
+        height,
+      });
+    }
+    const combined = combinePartialDecryptions(setup.key.t, flattenTally(published.tally), this.partials);
+    if (!combined.ok) {
+      this.report.fail('RESULT_QUORUM_MISSING', `${combined.code}: ${combined.message}`, { height });
+      return;
+    }
+    const flat = counts.flat();
+    const wrong: string[] = [];
+    let k = 0;
+    counts.forEach((row, q) => {
+      row.forEach((_, a) => {
+        if (!baseMul(Scalar.of(flat[k]!)).equals(combined.points[k]!))
+          wrong.push(`question ${q} answer ${a}`);
+        k++;
+      });
+    });
+    if (wrong.length > 0) {
+      this.report.fail('RESULT_MISMATCH', `not the decryption of the tally: ${wrong.join(', ')}`, { height });
+    }
+  }
+
+  private async finish(): Promise<void> {
+    const header = this.header;
+    if (header) {
+      if (header.events !== this.chain.eventCount) {
+        this.report.fail(
+          'RECORD_EVENT_COUNT_MISMATCH',
+          `the header announces ${header.events} events, the record holds ${this.chain.eventCount}`,
+        );
+      }
+      if (header.head !== this.chain.lastHead.hash) {
+        this.report.fail('RECORD_HEAD_MISMATCH', 'the header head is not the hash of the last event');
+      }
+    }
+    for (const f of this.chain.finish()) {
+      this.chainBroken = true;
+      this.report.fail(f.code, f.message, { height: f.height });
+    }
+    const complete = this.options.requireComplete ?? true;
+    const missing: [Phase, FailureCode, string][] = [
+      ['start', 'SETUP_MISSING', 'setup'],
+      ['voting', 'END_BALLOTS_MISSING', 'end-ballots'],
+      ['closed', 'ENCRYPTED_TALLY_MISSING', 'encrypted-tally'],
+      ['tallied', 'RESULT_MISSING', 'result'],
+    ];
+    const stop = missing.find(([p]) => p === this.phase);
+    if (stop && (complete || stop[0] === 'start')) {
+      this.report.fail(stop[1], `the record ends before its ${stop[2]} event`);
+    }
+    for (const state of this.credentials.values()) {
+      if (
+        state.ciphertexts &&
+        state.ciphertextsHeight === state.last &&
+        this.audited.has(state.ciphertexts)
+      ) {
+        this.challengedCast(state.last, undefined);
+      }
+    }
+    // Counts and sums are only meaningful over an intact chain: a broken one is already a failure.
+    if (this.chainBroken || !this.setup) return;
+    if (this.endBallots) {
+      this.report.count('END_BALLOTS');
+      if (this.endBallots.ballots !== this.ballots) {
+        this.report.fail(
+          'END_BALLOTS_COUNT_MISMATCH',
+          `end-ballots announces ${this.endBallots.ballots} ballots, the board holds ${this.ballots}`,
+          { height: this.endBallots.height },
+        );
+      }
+    }
+    if (this.published) await this.compareTally(this.published);
+  }
+
+  private async compareTally(published: { height: number; tally: EncryptedTally }): Promise<void> {
+    const acc = this.acc!;
+    if (this.excluded.size > 0) await this.subtractExcluded(acc);
+    this.report.count('ENCRYPTED_TALLY');
+    const mine = acc.result();
+    const height = published.height;
+    if (mine.counted !== published.tally.counted) {
+      this.report.fail(
+        'ENCRYPTED_TALLY_COUNT_MISMATCH',
+        `the tally counts ${published.tally.counted} ballots, the board has ${mine.counted} counted ballots`,
+        { height },
+      );
+    }
+    const a = flattenTally(mine);
+    const b = flattenTally(published.tally);
+    const wrong = a.map((c, k) => (c.equals(b[k]!) ? -1 : k)).filter((k) => k >= 0);
+    if (wrong.length > 0) {
+      this.report.fail(
+        'ENCRYPTED_TALLY_MISMATCH',
+        `ciphertexts ${wrong.join(', ')} differ from the recomputed sum`,
+        {
+          height,
+        },
+      );
+    }
+  }
+
+  /** Second pass (protocol §11 step 10): take superseded and rejected ballots back out of the sum. */
+  private async subtractExcluded(acc: TallyAccumulator): Promise<void> {
+    let seen = 0;
+    for await (const { line, text } of recordTextLines(this.source())) {
+      const height = line - 2;
+      const expected = this.excluded.get(height);
+      if (expected === undefined) continue;
+      seen++;
+      if (seen % 64 === 0) this.progress('revotes');
+      let event: BoardEvent | undefined;
+      try {
+        const parsed = parseEvent(JSON.parse(text));
+        if (parsed.ok && eventHash(parsed.event) === expected) event = parsed.event;
+      } catch {
+        event = undefined;
+      }
+      if (!event) {
+        this.report.fail('RECORD_CHANGED_DURING_VERIFICATION', 'the record changed between the two passes', {
+          height,
+        });
+        return;
+      }
+      const decoded = decodeBallot(event.payload as JsonValue);
+      if (decoded.ok) {
+        const cts = decoded.ballot.answers.map((x) => x.choices);
+        if (acc.fits(cts)) acc.subtract(cts);
+      }
+      if (seen === this.excluded.size) break;
+    }
+    if (seen !== this.excluded.size) {
+      this.report.fail('RECORD_CHANGED_DURING_VERIFICATION', 'the record changed between the two passes');
+    }
+  }
+
+  private build(): VerificationReport {
+    const setup = this.setup;
+    return this.report.build({
+      events: this.events,
+      ballots: this.ballots,
+      counted: this.published?.tally.counted ?? 0,
+      audited: this.auditedCount,
+      credentials: setup?.credentials.size ?? 0,
+      partialDecryptions: this.partialCount,
+      fingerprint: setup?.fingerprint,
+      electionId: setup?.params.manifest.id,
+      result: this.result,
+      seconds: this.started === undefined ? undefined : (this.options.clock!() - this.started) / 1000,
+    });
+  }
+}
