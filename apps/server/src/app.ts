@@ -21,6 +21,7 @@ import { buildValidator } from './http/validator-compiler.js';
 import { HealthMonitor, type ReadinessGate } from './observability/health.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import { installRoutePolicy } from './policies/route-policy.js';
 import type { Database } from './store/database.js';
 
 export interface AppDeps {
@@ -143,6 +144,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     }
   });
+  // Every route names its policy (config.policy) or the app does not build; enforced against
+  // request.actor before validation (policies/route-policy.ts).
+  installRoutePolicy(app, { makeError: (status, code, message) => new AppError(status, code, message) });
 
   registerRequestHooks(app, { metrics });
   await app.register(helmet, {

@@ -78,6 +78,7 @@ export function registerHealthRoutes(app: FastifyInstance, opts: { health: Healt
   app.get(
     '/api/health/',
     {
+      config: { policy: 'public' },
       schema: {
         tags: ['health'],
         summary: 'Full health report: database round trip and migration status',
@@ -96,6 +97,7 @@ export function registerHealthRoutes(app: FastifyInstance, opts: { health: Healt
   app.get(
     '/api/health/live',
     {
+      config: { policy: 'public' },
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process answers (no dependency checked)',
@@ -108,6 +110,7 @@ export function registerHealthRoutes(app: FastifyInstance, opts: { health: Healt
   app.get(
     '/api/health/ready',
     {
+      config: { policy: 'public' },
       schema: {
         tags: ['health'],
         summary:

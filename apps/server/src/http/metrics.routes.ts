@@ -30,6 +30,7 @@ export function registerMetricsRoute(
   app.get(
     '/metrics',
     {
+      config: { policy: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (text exposition format)',

@@ -10,6 +10,7 @@ export function registerTestOnlyRoutes(app: FastifyInstance): void {
   app.get(
     '/api/_test/slow',
     {
+      config: { policy: 'public' },
       schema: {
         hide: true,
         querystring: {

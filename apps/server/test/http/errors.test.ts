@@ -16,6 +16,7 @@ before(async () => {
       app.post(
         '/api/things',
         {
+          config: { policy: 'public' },
           schema: {
             body: {
               type: 'object',
@@ -28,17 +29,26 @@ before(async () => {
         },
         async (request, reply) => reply.code(201).send({ name: (request.body as { name: string }).name }),
       );
-      app.get('/api/conflict', { schema: { response: { 200: { type: 'object' } } } }, async () => {
-        throw new AppError(409, 'ALREADY_VOTED', 'This voter has already voted', {
-          headers: { 'x-extra': 'yes' },
-        });
-      });
-      app.get('/api/crash', { schema: { response: { 200: { type: 'object' } } } }, async () => {
-        throw new Error('database password is hunter2 (internal detail)');
-      });
+      app.get(
+        '/api/conflict',
+        { config: { policy: 'public' }, schema: { response: { 200: { type: 'object' } } } },
+        async () => {
+          throw new AppError(409, 'ALREADY_VOTED', 'This voter has already voted', {
+            headers: { 'x-extra': 'yes' },
+          });
+        },
+      );
+      app.get(
+        '/api/crash',
+        { config: { policy: 'public' }, schema: { response: { 200: { type: 'object' } } } },
+        async () => {
+          throw new Error('database password is hunter2 (internal detail)');
+        },
+      );
       app.get(
         '/api/bad-response',
         {
+          config: { policy: 'public' },
           schema: {
             response: { 200: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } },
           },

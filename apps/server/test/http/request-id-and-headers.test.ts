@@ -7,13 +7,19 @@ let t: TestApp;
 before(async () => {
   t = await buildTestApp({
     setup(app) {
-      app.get('/api/noisy', { schema: { response: { 200: { type: 'object' } } } }, async (request) => {
-        request.log.info('inside the handler');
-        request.log.warn({ detail: 1 }, 'a warning');
-        return {};
-      });
-      app.get('/api/cacheable', { schema: { response: { 200: { type: 'object' } } } }, async (_req, reply) =>
-        reply.header('cache-control', 'public, max-age=60').send({}),
+      app.get(
+        '/api/noisy',
+        { config: { policy: 'public' }, schema: { response: { 200: { type: 'object' } } } },
+        async (request) => {
+          request.log.info('inside the handler');
+          request.log.warn({ detail: 1 }, 'a warning');
+          return {};
+        },
+      );
+      app.get(
+        '/api/cacheable',
+        { config: { policy: 'public' }, schema: { response: { 200: { type: 'object' } } } },
+        async (_req, reply) => reply.header('cache-control', 'public, max-age=60').send({}),
       );
     },
   });
