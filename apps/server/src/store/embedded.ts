@@ -232,10 +232,13 @@ async function clearLeftovers(pgDir: string, logger: StoreLogger): Promise<void>
   const info = await readPostmasterPid(pgDir);
   if (!info) return;
   if (await isPostmasterFor(info.pid, pgDir)) {
-    logger.warn({ pid: info.pid }, 'embedded database left running by a crashed Electra; restarting it');
+    logger.warn(
+      { postmasterPid: info.pid },
+      'embedded database left running by a crashed Electra; restarting it',
+    );
     await stopPid(info.pid);
   } else {
-    logger.warn({ pid: info.pid }, 'removing stale postmaster.pid left by a crash');
+    logger.warn({ postmasterPid: info.pid }, 'removing stale postmaster.pid left by a crash');
     await unlink(join(pgDir, 'postmaster.pid')).catch(() => undefined);
   }
 }
@@ -279,7 +282,10 @@ async function startServer(
     child.unref();
     const ready = await waitReady(pgDir, child);
     if (ready) {
-      logger.info({ port, pid: child.pid, durationMs: Date.now() - started }, 'embedded database started');
+      logger.info(
+        { port, postmasterPid: child.pid, durationMs: Date.now() - started },
+        'embedded database started',
+      );
       return { child, port };
     }
     const tail = (await readFile(logPath, 'utf8').catch(() => '')).slice(logStart).slice(-2000);
@@ -326,7 +332,7 @@ async function stopOwned(dataDir: string, running: Running, logger: StoreLogger)
   const pid = running.child?.pid;
   if (pid) await stopPid(pid, running.child);
   await unlink(join(dataDir, OWNER_FILE)).catch(() => undefined);
-  logger.info({ pid }, 'embedded database stopped');
+  logger.info({ postmasterPid: pid }, 'embedded database stopped');
 }
 
 /** Fast shutdown (SIGINT: abort sessions, checkpoint, exit), escalating if it hangs. */

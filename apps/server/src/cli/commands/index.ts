@@ -1,0 +1,20 @@
+/**
+ * The `electra` command registry: one entry per command, in the order `electra --help` lists them.
+ * Add a command by writing `commands/<name>.ts` exporting a CliCommand and appending it here.
+ */
+import type { CliCommand } from '../command.js';
+import { dbActivityCommand } from './db-activity.js';
+import { dbCheckCommand } from './db-check.js';
+import { dbLongQueriesCommand } from './db-long-queries.js';
+import { dbTerminateCommand } from './db-terminate.js';
+import { migrateCommand } from './migrate.js';
+import { versionCommand } from './version.js';
+
+export const commands: CliCommand[] = [
+  migrateCommand,
+  dbCheckCommand,
+  dbActivityCommand,
+  dbLongQueriesCommand,
+  dbTerminateCommand,
+  versionCommand,
+];
