@@ -7,7 +7,7 @@
  */
 import type { Ciphertext } from '../elgamal.js';
 import { Point } from '../group/group.js';
-import { DlogTable } from './dlog.js';
+import { DlogTable, MAX_BABY_STEPS } from './dlog.js';
 import {
   type DecodedThresholdKey,
   type DecryptionFailure,
@@ -132,7 +132,13 @@ export function decryptTally(args: {
   }
   const combined = combinePartialDecryptions(keys.t, args.ciphertexts, valid);
   if (!combined.ok) return { ...combined, rejected };
-  const table = args.table && args.table.bound >= args.bound ? args.table : new DlogTable(args.bound);
+  // One table for all counts: B ≈ √(c·(bound + 1)) balances building it against c lookups (§8.6).
+  const babySteps = Math.min(
+    MAX_BABY_STEPS,
+    Math.ceil(Math.sqrt(Math.max(1, combined.points.length) * (args.bound + 1))),
+  );
+  const table =
+    args.table && args.table.bound >= args.bound ? args.table : new DlogTable(args.bound, babySteps);
   const counts: number[] = [];
   for (let k = 0; k < combined.points.length; k++) {
     const m = table.solve(combined.points[k]!);
