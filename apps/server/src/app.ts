@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // request.actor before validation (policies/route-policy.ts).
   installRoutePolicy(app, { makeError: (status, code, message) => new AppError(status, code, message) });
 
-  registerRequestHooks(app, { metrics });
+  registerRequestHooks(app, { metrics, shuttingDown: () => health.shuttingDown });
   await app.register(helmet, {
     contentSecurityPolicy: contentSecurityPolicy(config.production),
     frameguard: { action: 'deny' },
@@ -178,5 +178,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOpenApiRoute(app);
   if (deps.testRoutes) registerTestOnlyRoutes(app);
   // Not readied here: callers (tests) may add routes; listen() or ready() finishes the boot.
+  return app;
+}
+
+/**
+ * The listener for METRICS_PORT: only `/metrics` (token-protected when METRICS_TOKEN is set) and the
+ * error envelope. Kept apart from the API so the port can stay off the public ingress.
+ */
+export async function buildMetricsApp(
+  deps: Pick<AppDeps, 'config' | 'logger' | 'metrics'>,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ listener: 'metrics' }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
+    genReqId: requestIdFor,
+    connectionTimeout: deps.config.connectionTimeoutMs,
+    keepAliveTimeout: deps.config.keepAliveTimeoutMs,
+    requestTimeout: deps.config.requestTimeoutMs,
+    forceCloseConnections: true,
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+  }) as unknown as FastifyInstance;
+  app.addSchema(errorResponseSchema);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async () => {
+    throw new AppError(404, 'NOT_FOUND', 'Only /metrics is served on this port');
+  });
+  registerMetricsRoute(app, { metrics: deps.metrics, token: deps.config.metricsToken });
   return app;
 }

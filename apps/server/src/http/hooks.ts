@@ -2,7 +2,8 @@
  * Cross-cutting request hooks: echo the request id, default responses to `Cache-Control: no-store`
  * (ballots, sessions and results must not sit in shared caches; routes that want caching set their own
  * header), and at completion record the metrics and write ONE log line per request with the route
- * template, the path without query string (queries may carry tokens), status and duration.
+ * template, the path without query string (queries may carry tokens), status and duration. While
+ * shutting down, responses carry `Connection: close` so keep-alive clients move to another replica.
  * Probe and scrape traffic (health, metrics) is logged at debug when it succeeds, to keep logs useful.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -28,13 +29,18 @@ function isProbe(route: string): boolean {
   return route.startsWith('/api/health') || route === '/metrics';
 }
 
-export function registerRequestHooks(app: FastifyInstance, opts: { metrics: Metrics }): void {
+export function registerRequestHooks(
+  app: FastifyInstance,
+  opts: { metrics: Metrics; shuttingDown: () => boolean },
+): void {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // While draining, do not keep connections alive: the client reconnects to another replica.
+    if (opts.shuttingDown()) reply.header('connection', 'close');
     return payload;
   });
 

@@ -1,0 +1,244 @@
+/**
+ * Composition root (ARCHITECTURE §4): configuration → logger → database → metrics → app → listen →
+ * shutdown handlers. This and the CLI are the only modules that read `process.env`.
+ *
+ * Graceful shutdown (ARCHITECTURE §7, "graceful SIGTERM drain, readiness drops first"): on the first
+ * SIGTERM/SIGINT readiness answers 503 at once; after SHUTDOWN_DELAY_MS the listener closes (idle
+ * keep-alive connections are closed, responses still being written go out with `Connection: close`),
+ * in-flight requests get until SHUTDOWN_GRACE_MS (counted from the signal) to finish, then the DB pool
+ * (and the embedded PostgreSQL) closes and the process exits 0 — or 1 when the grace period ran out
+ * with requests still running. A second signal exits at once.
+ */
+import { realpathSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, buildMetricsApp } from './app.js';
+import { serverVersion } from './cli/server-version.js';
+import {
+  ConfigError,
+  describeConfig,
+  type Env,
+  loadConfig,
+  unknownElectraVariables,
+} from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import type { ReadinessGate } from './observability/health.js';
+import { createLogger, type Logger, stdoutDestination } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import { openDatabase, type SqlDatabase } from './store/pg-database.js';
+
+export interface StartServerOptions {
+  /** Environment to load the configuration from; default `process.env`. Ignored when `config` is given. */
+  env?: Env;
+  /** An already validated configuration (the CLI may have loaded it). */
+  config?: Config;
+  /** Default: pino JSON on stdout (pretty on a developer's terminal). */
+  logger?: Logger;
+  /** Default: the server package version. */
+  version?: string;
+  /** Install SIGTERM/SIGINT and fatal-error handlers that exit the process. Default true. */
+  handleSignals?: boolean;
+  /** How the signal handlers end the process; default `process.exit`. */
+  exit?: (code: number) => void;
+  /** Register the test-only routes (a slow request for shutdown tests). Refused in production. */
+  testRoutes?: boolean;
+  /** Extra readiness gates (e.g. maintenance mode). */
+  readinessGates?: readonly ReadinessGate[];
+  /** Runs once the database is open (and migrated) and before listening, e.g. to seed demo data. */
+  beforeListen?: (ctx: { config: Config; db: SqlDatabase; logger: Logger }) => Promise<void>;
+}
+
+export interface ServerHandle {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly db: SqlDatabase;
+  readonly logger: Logger;
+  /** Base URL of the API, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** Base URL of the separate metrics listener, when METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
+  /**
+   * Graceful shutdown, as on SIGTERM but without exiting: resolves to the exit code the process
+   * should use (0 drained in time, 1 otherwise). Idempotent.
+   */
+  close(reason?: string): Promise<number>;
+}
+
+function baseUrl(app: FastifyInstance, host: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** Resolves true when `work` settles within `ms`, false on timeout (work keeps running). */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const ac = new AbortController();
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      sleep(ms, false, { signal: ac.signal }).catch(() => false),
+    ]);
+  } finally {
+    ac.abort();
+  }
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<ServerHandle> {
+  const env = options.env ?? process.env;
+  const config = options.config ?? loadConfig(env);
+  const version = options.version ?? serverVersion();
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logLevel,
+      version,
+      destination: await stdoutDestination({ production: config.production }),
+    });
+  for (const name of unknownElectraVariables(env)) {
+    logger.warn({ variable: name }, `unknown configuration variable ${name} ignored (typo?)`);
+  }
+  logger.info({ config: describeConfig(config) }, 'starting Electra');
+
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+    slowQueryMs: config.slowQueryMs,
+    logger,
+    migrateOnStart: config.migrateOnStart,
+  });
+
+  let app: FastifyInstance | undefined;
+  let metricsApp: FastifyInstance | undefined;
+  try {
+    await options.beforeListen?.({ config, db, logger });
+    const metrics = createMetrics({ version, poolStats: () => db.poolStats() });
+    app = await buildApp({
+      config,
+      db,
+      logger,
+      metrics,
+      version,
+      testRoutes: options.testRoutes,
+      readinessGates: options.readinessGates,
+    });
+    await app.listen({ port: config.port, host: config.host });
+    if (config.metricsPort !== undefined) {
+      metricsApp = await buildMetricsApp({ config, logger, metrics });
+      await metricsApp.listen({ port: config.metricsPort, host: config.host });
+    }
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await db.close().catch((e: unknown) => logger.error({ err: e }, 'closing the database failed'));
+    throw err;
+  }
+
+  const mainApp = app;
+  const url = baseUrl(mainApp, config.host);
+  const metricsUrl = metricsApp ? baseUrl(metricsApp, config.host) : undefined;
+  logger.info({ url, metricsUrl, database: db.kind, target: db.target }, `Electra listening on ${url}`);
+
+  let closing: Promise<number> | undefined;
+  const close = (reason = 'close'): Promise<number> => {
+    closing ??= shutdown(reason);
+    return closing;
+  };
+
+  async function shutdown(reason: string): Promise<number> {
+    const started = Date.now();
+    mainApp.lifecycle.beginShutdown();
+    logger.info(
+      {
+        reason,
+        inFlight: mainApp.lifecycle.inFlight(),
+        graceMs: config.shutdownGraceMs,
+        delayMs: config.shutdownDelayMs,
+      },
+      'shutdown started: readiness now answers 503',
+    );
+    if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
+
+    let code = 0;
+    const closed = mainApp.close();
+    const remaining = Math.max(0, config.shutdownGraceMs - (Date.now() - started));
+    if (!(await within(closed, remaining))) {
+      code = 1;
+      logger.error(
+        { inFlight: mainApp.lifecycle.inFlight(), graceMs: config.shutdownGraceMs },
+        'shutdown grace period expired with requests still running; closing their connections',
+      );
+      mainApp.server.closeAllConnections();
+      await within(closed, 1000);
+    }
+    if (metricsApp) await within(metricsApp.close(), 1000);
+    try {
+      await db.close();
+    } catch (err) {
+      code = 1;
+      logger.error({ err }, 'closing the database failed');
+    }
+    logger.info({ exitCode: code, durationMs: Date.now() - started }, 'shutdown complete');
+    return code;
+  }
+
+  if (options.handleSignals !== false)
+    installProcessHandlers(close, logger, options.exit ?? ((c) => process.exit(c)));
+
+  return { app: mainApp, config, db, logger, url, metricsUrl, close };
+}
+
+function installProcessHandlers(
+  close: (reason: string) => Promise<number>,
+  logger: Logger,
+  exit: (code: number) => void,
+): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal received: exiting immediately');
+      exit(1);
+      return;
+    }
+    signalled = true;
+    void close(signal).then(exit, (err: unknown) => {
+      logger.fatal({ err }, 'shutdown failed');
+      exit(1);
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const fatal = (err: unknown, what: string): void => {
+    logger.fatal({ err }, `${what}: exiting`);
+    exit(1);
+  };
+  process.on('uncaughtException', (err) => fatal(err, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => fatal(err, 'unhandled promise rejection'));
+}
+
+/** `node --import tsx src/main.ts` (or dist/main.js): run the server from the environment. */
+async function runFromCommandLine(): Promise<void> {
+  try {
+    await startServer();
+  } catch (err) {
+    if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`Electra failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void runFromCommandLine();
