@@ -200,6 +200,6 @@ export function decodeBallot(json: unknown): BallotDecodeResult {
     return { ok: true, ballot: { v: 1, election: o.election, credential, answers, signature } };
   } catch (e) {
     if (e instanceof BallotDecodeError) return { ok: false, code: e.code, path: e.path, message: e.message };
-    return { ok: false, code: 'BALLOT_MALFORMED', path: '$', message: 'unreadable ballot' };
+    throw e; // not caused by the input: misuse, such as a core used before initCore()
   }
 }
