@@ -1,14 +1,15 @@
 /**
- * A deterministic RandomSource for known-answer vectors and tests (protocol §2.4): block k of the
- * stream is SHA-512(enc(tag; seed, k)). NEVER use it for real keys: anyone knowing the seed knows
- * every secret derived from it.
+ * A deterministic RandomSource for known-answer vectors and tests (protocol §7.8, §8.7): the stream
+ * block_0 ‖ block_1 ‖ … with block_k = SHA-512(UTF-8(seed) ‖ k as 8 bytes big-endian), the same
+ * stream as the ballot vectors. NEVER use it for real keys: whoever knows the seed knows every
+ * secret derived from it.
  */
-import { encodeStatement, sha512 } from '../group/hash.js';
+import { concatBytes, utf8 } from '../group/bytes.js';
+import { sha512 } from '../group/hash.js';
 import type { RandomSource } from '../rng.js';
 
-const TAG = 'electra/test/deterministic-random';
-
 export function deterministicRandom(seed: string): RandomSource {
+  const seedBytes = utf8(seed);
   let counter = 0;
   let buffer: Uint8Array = new Uint8Array(0);
   let offset = 0;
@@ -17,7 +18,9 @@ export function deterministicRandom(seed: string): RandomSource {
     let filled = 0;
     while (filled < n) {
       if (offset === buffer.length) {
-        buffer = sha512(encodeStatement(TAG, [seed, counter++]));
+        const k = new Uint8Array(8);
+        new DataView(k.buffer).setBigUint64(0, BigInt(counter++), false);
+        buffer = sha512(concatBytes(seedBytes, k));
         offset = 0;
       }
       const take = Math.min(n - filled, buffer.length - offset);
