@@ -52,7 +52,10 @@ describe('sessions over HTTP: login, refresh rotation, reuse detection, logout, 
     const wrong = await login(h.app, 'ada.voter@uni.example', 'not the right password');
     assert.equal(unknown.status, 401);
     assert.equal(wrong.status, 401);
-    const strip = (b: Record<string, unknown>) => ({ ...b, error: { ...(b.error as object), requestId: 'x' } });
+    const strip = (b: Record<string, unknown>) => ({
+      ...b,
+      error: { ...(b.error as object), requestId: 'x' },
+    });
     assert.deepEqual(strip(unknown.body), strip(wrong.body));
     assert.equal(wrong.body.error.code, 'INVALID_CREDENTIALS');
     const lines = h.log.lines.filter((l) => String(l.msg).includes('failed: unauthorized'));
