@@ -6,7 +6,16 @@ import { type CredentialKey, deriveCredentialKey, generateCredential } from '../
 import { type ElectionParams, electionFingerprint, electionFingerprintBytes } from '../election.js';
 import { Ciphertext, decryptToPoint, encrypt } from '../elgamal.js';
 import { toBase64Url } from '../group/bytes.js';
-import { baseMul, GROUP_ORDER, Point, randomScalar, Scalar } from '../group/group.js';
+import {
+  baseMul,
+  GROUP_ORDER,
+  groupBackend,
+  Point,
+  randomScalar,
+  Scalar,
+  setGroupBackend,
+} from '../group/group.js';
+import { nobleBackend } from '../group/noble-backend.js';
 import { initCore } from '../init.js';
 import { allowedSums, type Manifest } from '../manifest.js';
 import { proveDisjunctive } from '../proofs/disjunctive.js';
@@ -471,6 +480,27 @@ describe('ballots (protocol §7)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('backend independence', () => {
+  test('a ballot made with libsodium verifies with the pure-JS noble backend, and vice versa', () => {
+    const choices: Selection = [
+      [0, 0, 1],
+      [0, 1, 0, 0, 1],
+    ];
+    const sodiumBallot = toJson(encryptBallot({ params, credential: key, choices, random: rnd }).ballot);
+    const sodium = groupBackend();
+    setGroupBackend(nobleBackend());
+    try {
+      const r = verifyBallot(params, sodiumBallot);
+      assert.ok(r.ok);
+      const nobleBallot = toJson(encryptBallot({ params, credential: key, choices, random: rnd }).ballot);
+      setGroupBackend(sodium);
+      assert.deepEqual(verifyBallot(params, nobleBallot).ok, true);
+    } finally {
+      setGroupBackend(sodium);
+    }
   });
 });
 
