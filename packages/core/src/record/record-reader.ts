@@ -28,30 +28,40 @@ export async function* recordTextLines(
   // The unfinished line is kept as parts, so a long line costs one join, not one copy per chunk.
   let parts: string[] = [];
   let partsLength = 0;
-  for await (const chunk of source) {
-    const text = decode(chunk, true);
-    let start = 0;
-    let nl = text.indexOf('\n');
-    while (nl >= 0) {
-      line++;
-      const piece = text.slice(start, nl);
-      yield { line, text: parts.length === 0 ? piece : parts.join('') + piece };
-      parts = [];
-      partsLength = 0;
-      start = nl + 1;
-      nl = text.indexOf('\n', start);
+  try {
+    for await (const chunk of source) {
+      const text = decode(chunk, true);
+      let start = 0;
+      let nl = text.indexOf('\n');
+      while (nl >= 0) {
+        line++;
+        const piece = text.slice(start, nl);
+        yield { line, text: parts.length === 0 ? piece : parts.join('') + piece };
+        parts = [];
+        partsLength = 0;
+        start = nl + 1;
+        nl = text.indexOf('\n', start);
+      }
+      if (start < text.length) {
+        parts.push(text.slice(start));
+        partsLength += text.length - start;
+      }
+      if (partsLength > maxLine) {
+        throw new RecordFormatError(
+          'RECORD_LINE_TOO_LONG',
+          line + 1,
+          `record: line longer than ${maxLine} characters`,
+        );
+      }
     }
-    if (start < text.length) {
-      parts.push(text.slice(start));
-      partsLength += text.length - start;
-    }
-    if (partsLength > maxLine) {
-      throw new RecordFormatError(
-        'RECORD_LINE_TOO_LONG',
-        line + 1,
-        `record: line longer than ${maxLine} characters`,
-      );
-    }
+  } catch (e) {
+    // A failing source (I/O error, aborted download) means the record cannot be read.
+    if (e instanceof RecordFormatError) throw e;
+    throw new RecordFormatError(
+      'RECORD_UNREADABLE',
+      line + 1,
+      `record: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const rest = parts.join('') + decode(new Uint8Array(0), false);
   if (rest.length > 0) yield { line: line + 1, text: rest };

@@ -95,6 +95,22 @@ describe('election record v1 (protocol §10)', () => {
     assert.equal(await failureCode([new Uint8Array([0xff, 0xfe, 0x0a])]), 'RECORD_UNREADABLE');
   });
 
+  test('a source that fails mid-way (I/O error) makes the record unreadable', async () => {
+    async function* failing(): AsyncGenerator<string> {
+      yield serializeRecord(board(2)).slice(0, 50);
+      throw new Error('EIO: i/o error');
+    }
+    await assert.rejects(
+      (async () => {
+        for await (const _ of readRecord(failing())) {
+          /* consume */
+        }
+      })(),
+      (e: unknown) =>
+        e instanceof RecordFormatError && e.code === 'RECORD_UNREADABLE' && /EIO/.test(e.message),
+    );
+  });
+
   test('an over-long line is rejected without buffering the rest', async () => {
     async function* endless(): AsyncGenerator<string> {
       yield '{"format":"electra-record"';

@@ -293,7 +293,10 @@ class RecordVerification {
     if (!executor || this.batch.length === 0) return;
     const tasks = this.batch;
     this.batch = [];
-    this.inFlight.push(executor.verifyBatch(tasks).then((r) => this.onBatch(r)));
+    const done = executor.verifyBatch(tasks).then((r) => this.onBatch(r));
+    // Awaited later (in order); until then a failure must not count as an unhandled rejection.
+    done.catch(() => undefined);
+    this.inFlight.push(done);
     while (this.inFlight.length >= executor.parallelism * 2) await this.inFlight.shift();
   }
 

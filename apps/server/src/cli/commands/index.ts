@@ -8,6 +8,7 @@ import { dbCheckCommand } from './db-check.js';
 import { dbLongQueriesCommand } from './db-long-queries.js';
 import { dbTerminateCommand } from './db-terminate.js';
 import { migrateCommand } from './migrate.js';
+import { verifyCommand } from './verify.js';
 import { versionCommand } from './version.js';
 
 export const commands: CliCommand[] = [
@@ -16,5 +17,6 @@ export const commands: CliCommand[] = [
   dbActivityCommand,
   dbLongQueriesCommand,
   dbTerminateCommand,
+  verifyCommand,
   versionCommand,
 ];
