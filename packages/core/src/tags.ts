@@ -6,6 +6,14 @@ export const TAGS = {
   trusteeKeyProof: 'electra/v1/trustee-key-pok',
   credentialSignature: 'electra/v1/credential-signature',
   decryptionProof: 'electra/v1/decryption-proof',
+  // Ballots, manifests, credentials (protocol §4.4, §5, §6, §7):
+  manifest: 'electra/v1/manifest',
+  electionFingerprint: 'electra/v1/election',
+  credentialDerive: 'electra/v1/credential-derive',
+  credentialChecksum: 'electra/v1/credential-checksum',
+  choiceProof: 'electra/v1/choice-proof',
+  overallProof: 'electra/v1/overall-proof',
+  ballotCiphertexts: 'electra/v1/ballot-ciphertexts',
   boardEvent: 'electra/v1/board-event',
   // Trustee ceremony and decryption (protocol §8):
   ceremony: 'electra/v1/ceremony',
