@@ -11,17 +11,18 @@ import type { Config } from '../config/schema.js';
 import { createLogger } from '../observability/logger.js';
 import { openDatabase, type SqlDatabase } from '../store/pg-database.js';
 import type { StoreLogger } from '../store/store-logger.js';
+import { cliRuntime } from './command.js';
 import { serverVersion } from './server-version.js';
 
 /** Configuration from the environment; throws ConfigError listing every problem. */
 export function cliConfig(): Config {
-  return loadConfig(process.env);
+  return loadConfig(cliRuntime.env);
 }
 
 /** JSON logs on stderr; quieter than the server (warn) unless LOG_LEVEL is set explicitly. */
 export function cliLogger(config: Config): StoreLogger {
   return createLogger({
-    level: process.env.LOG_LEVEL ? config.logLevel : 'warn',
+    level: cliRuntime.env.LOG_LEVEL ? config.logLevel : 'warn',
     version: serverVersion(),
     destination: pino.destination({ dest: 2, sync: true }),
   });

@@ -16,6 +16,20 @@ export interface CliCommand {
   run(argv: string[]): Promise<number>;
 }
 
+/**
+ * Where commands write and which environment they read. The real process by default; tests run
+ * commands in-process by swapping these (commands must not touch process.stdout/env directly).
+ */
+export const cliRuntime = {
+  out: (text: string): void => {
+    process.stdout.write(text);
+  },
+  err: (text: string): void => {
+    process.stderr.write(text);
+  },
+  env: process.env as Readonly<Record<string, string | undefined>>,
+};
+
 /** Wrong invocation: the dispatcher prints the message and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -54,7 +68,7 @@ export function parseCommandArgs(
     throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
   }
   if (parsed.values.help === true) {
-    process.stdout.write(`${command.usage.trimEnd()}\n`);
+    cliRuntime.out(`${command.usage.trimEnd()}\n`);
     return undefined;
   }
   const count = parsed.positionals.length;
@@ -71,7 +85,7 @@ export function parseCommandArgs(
 
 /** Print `value` as one JSON document on stdout (for --json). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  cliRuntime.out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Left-aligned text table; cells are already strings. */

@@ -3,7 +3,14 @@
  * counts by state against max_connections, then the sessions doing something (or all with --all).
  */
 import { cliConfig, withCliDatabase } from '../cli-context.js';
-import { type CliCommand, formatTable, parseCommandArgs, printJson, UsageError } from '../command.js';
+import {
+  type CliCommand,
+  cliRuntime,
+  formatTable,
+  parseCommandArgs,
+  printJson,
+  UsageError,
+} from '../command.js';
 import { listSessions, SESSION_HEADERS, sessionCells } from '../pg-activity.js';
 
 export const dbActivityCommand: CliCommand = {
@@ -58,11 +65,11 @@ This command's own connection is not listed.`,
         return 0;
       }
       const states = counts.rows.map((r) => `${r.state} ${r.n}`).join(', ');
-      process.stdout.write(`connections: ${total} of max ${max.rows[0]?.max} (${states}) on ${db.target}\n`);
+      cliRuntime.out(`connections: ${total} of max ${max.rows[0]?.max} (${states}) on ${db.target}\n`);
       if (sessions.length === 0) {
-        process.stdout.write(args.values.all ? 'no other sessions\n' : 'no active queries\n');
+        cliRuntime.out(args.values.all ? 'no other sessions\n' : 'no active queries\n');
       } else {
-        process.stdout.write(
+        cliRuntime.out(
           `${formatTable(
             SESSION_HEADERS,
             sessions.map((s) => sessionCells(s, width)),

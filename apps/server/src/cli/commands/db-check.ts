@@ -5,7 +5,7 @@
 import type { MigrationStatus } from '../../store/database.js';
 import { redactUrl } from '../../store/pg-errors.js';
 import { cliConfig, openCliDatabase } from '../cli-context.js';
-import { type CliCommand, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { parseDuration } from '../duration.js';
 
 interface Report {
@@ -83,7 +83,7 @@ function describeError(e: unknown): string {
 }
 
 function printReport(r: Report): void {
-  const out = (s: string) => process.stdout.write(`${s}\n`);
+  const out = (s: string) => cliRuntime.out(`${s}\n`);
   if (r.database.status === 'ok') {
     out(
       `database    ok       ${r.database.target} (${r.database.kind}), connected in ${r.database.connectMs} ms, SELECT 1 in ${r.database.latencyMs} ms`,

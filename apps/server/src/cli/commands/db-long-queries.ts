@@ -4,7 +4,14 @@
  * hand to `electra db:terminate`.
  */
 import { cliConfig, withCliDatabase } from '../cli-context.js';
-import { type CliCommand, formatTable, parseCommandArgs, printJson, UsageError } from '../command.js';
+import {
+  type CliCommand,
+  cliRuntime,
+  formatTable,
+  parseCommandArgs,
+  printJson,
+  UsageError,
+} from '../command.js';
 import { parseDuration } from '../duration.js';
 import { listSessions, SESSION_HEADERS, sessionCells } from '../pg-activity.js';
 
@@ -52,16 +59,16 @@ Exit code 0 whether or not any were found (see the output or the JSON "count").`
           sessions: sessions.map((s) => ({ ...s, query: s.query.slice(0, width) })),
         });
       } else if (sessions.length === 0) {
-        process.stdout.write(`no queries running longer than ${minText}\n`);
+        cliRuntime.out(`no queries running longer than ${minText}\n`);
       } else {
-        process.stdout.write(`${sessions.length} session(s) running longer than ${minText}:\n`);
-        process.stdout.write(
+        cliRuntime.out(`${sessions.length} session(s) running longer than ${minText}:\n`);
+        cliRuntime.out(
           `${formatTable(
             SESSION_HEADERS,
             sessions.map((s) => sessionCells(s, width)),
           )}\n`,
         );
-        process.stdout.write('terminate one with: electra db:terminate <PID>\n');
+        cliRuntime.out('terminate one with: electra db:terminate <PID>\n');
       }
       return 0;
     });

@@ -4,7 +4,7 @@
  * command's connection), and the answer says whether it is really gone.
  */
 import { cliConfig, withCliDatabase } from '../cli-context.js';
-import { type CliCommand, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
 import { truncateQuery } from '../pg-activity.js';
 
 interface Target {
@@ -86,10 +86,10 @@ Exit codes: 0 terminated; 1 not found, refused or not terminated; 2 usage error.
       if (args.values.json) printJson({ pid, ...result });
       else if (result.outcome === 'terminated') {
         const t = result.target!;
-        process.stdout.write(
+        cliRuntime.out(
           `terminated pid ${pid} (user ${t.user ?? '-'}, database ${t.database ?? '-'}, ${t.state ?? '-'}: ${truncateQuery(t.query, 80)})\n`,
         );
-      } else process.stderr.write(`not terminated: ${result.reason}\n`);
+      } else cliRuntime.err(`not terminated: ${result.reason}\n`);
       return result.outcome === 'terminated' ? 0 : 1;
     });
   },

@@ -4,7 +4,7 @@
  */
 
 import { cliConfig, withCliDatabase } from '../cli-context.js';
-import { type CliCommand, parseCommandArgs, printJson } from '../command.js';
+import { type CliCommand, cliRuntime, parseCommandArgs, printJson } from '../command.js';
 
 export const migrateCommand: CliCommand = {
   name: 'migrate',
@@ -32,21 +32,21 @@ Exit codes: 0 done (or nothing to do), 1 failure (message on stderr), 2 usage er
         const status = await db.migrationStatus();
         if (args.values.json) printJson({ target: db.target, ...status });
         else {
-          process.stdout.write(`database: ${db.target} (${db.kind})\n`);
-          process.stdout.write(`migrations: current ${status.current}, expected ${status.expected}\n`);
-          for (const name of status.pending) process.stdout.write(`  pending: ${name}\n`);
+          cliRuntime.out(`database: ${db.target} (${db.kind})\n`);
+          cliRuntime.out(`migrations: current ${status.current}, expected ${status.expected}\n`);
+          for (const name of status.pending) cliRuntime.out(`  pending: ${name}\n`);
         }
         return status.pending.length === 0 ? 0 : 1;
       }
       const result = await db.migrate();
       if (args.values.json) printJson({ target: db.target, ...result });
       else if (result.applied.length === 0) {
-        process.stdout.write(
+        cliRuntime.out(
           `database is current (migration ${result.current} of ${result.expected}): ${db.target}\n`,
         );
       } else {
-        for (const name of result.applied) process.stdout.write(`applied ${name}\n`);
-        process.stdout.write(
+        for (const name of result.applied) cliRuntime.out(`applied ${name}\n`);
+        cliRuntime.out(
           `database is now at migration ${result.current} of ${result.expected}: ${db.target}\n`,
         );
       }

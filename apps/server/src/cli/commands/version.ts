@@ -1,5 +1,5 @@
 /** `electra version`: the server version and the Node.js running it (support tickets start here). */
-import { type CliCommand, parseCommandArgs, printJson } from '../command.js';
+import { type CliCommand, cliRuntime, parseCommandArgs, printJson } from '../command.js';
 import { serverVersion } from '../server-version.js';
 
 export const versionCommand: CliCommand = {
@@ -16,7 +16,7 @@ Options:
     const args = parseCommandArgs(this, argv, { json: { type: 'boolean' } });
     if (!args) return 0;
     if (args.values.json) printJson({ version: serverVersion(), node: process.versions.node });
-    else process.stdout.write(`electra ${serverVersion()} (node ${process.versions.node})\n`);
+    else cliRuntime.out(`electra ${serverVersion()} (node ${process.versions.node})\n`);
     return 0;
   },
 };
