@@ -212,9 +212,14 @@ function installProcessHandlers(
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // A bug escaped every handler: log it, try a bounded graceful close (the embedded PostgreSQL must
+  // not be left behind), exit 1.
+  let fatalSeen = false;
   const fatal = (err: unknown, what: string): void => {
     logger.fatal({ err }, `${what}: exiting`);
-    exit(1);
+    if (fatalSeen) return;
+    fatalSeen = true;
+    void within(close(what), 5000).finally(() => exit(1));
   };
   process.on('uncaughtException', (err) => fatal(err, 'uncaught exception'));
   process.on('unhandledRejection', (err) => fatal(err, 'unhandled promise rejection'));
