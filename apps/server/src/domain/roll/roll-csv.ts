@@ -223,8 +223,15 @@ export async function parseRollCsv(
   let header: Header | null | undefined;
   let records = 0;
   const source = typeof input === 'string' ? null : input;
-  if (source) source.pipe(parser);
-  else {
+  // A failing source (client gone, body over the size limit) is not a CSV problem: rethrown as is.
+  let sourceError: unknown;
+  if (source) {
+    source.once('error', (e) => {
+      sourceError = e;
+      parser.destroy(e);
+    });
+    source.pipe(parser);
+  } else {
     parser.write(input);
     parser.end();
   }
@@ -247,6 +254,7 @@ export async function parseRollCsv(
       if (row) rows.push(row);
     }
   } catch (e) {
+    if (sourceError !== undefined) throw sourceError;
     const err = e as { code?: string; message?: string; lines?: number };
     errors.push({
       line: err.lines ?? 0,
