@@ -108,6 +108,11 @@ describe('Dockerfile', () => {
       'apps/server/dist/cli/main.js',
     ]);
     assert.deepEqual(execForm(one(prod, 'CMD').args), ['serve']);
+    assert.match(
+      apt,
+      /ln -s \/app\/apps\/server\/bin\/electra\.js \/usr\/local\/bin\/electra/,
+      '`electra` on PATH',
+    );
     const bin = (JSON.parse(read('apps/server/package.json')) as { bin: Record<string, string> }).bin;
     assert.equal(bin.electra, './bin/electra.js', 'the same CLI as the `electra` bin');
     const env = prod

@@ -1,0 +1,52 @@
+/**
+ * Where every metric used by the alert rules and the Grafana dashboard comes from. `server` metrics
+ * must appear in a live `/metrics` scrape today; `pending` ones are contracts for work not merged
+ * yet (each says which), and the live test fails as soon as one appears so it is moved to `server`;
+ * `prometheus` ones are synthesised by Prometheus itself (`up`) and never exported by Electra.
+ * A metric missing from this catalog fails the tests: decide its source explicitly.
+ */
+export type MetricSource = 'server' | 'pending' | 'prometheus';
+
+export interface MetricEntry {
+  readonly source: MetricSource;
+  /** For pending metrics: the work that will export it, and the labels it must carry. */
+  readonly note?: string;
+}
+
+export const METRIC_CATALOG: Readonly<Record<string, MetricEntry>> = {
+  up: { source: 'prometheus' },
+  http_requests_total: { source: 'server' },
+  http_request_duration_seconds_bucket: { source: 'server' },
+  electra_db_pool_connections: { source: 'server' },
+  electra_db_pool_max: { source: 'server' },
+  electra_build_info: { source: 'server' },
+  nodejs_eventloop_lag_p99_seconds: { source: 'server' },
+  nodejs_heap_size_used_bytes: { source: 'server' },
+  process_resident_memory_bytes: { source: 'server' },
+  process_cpu_seconds_total: { source: 'server' },
+  electra_ballots_total: {
+    source: 'pending',
+    note: 'ballots over HTTP: counter {outcome="accepted|rejected", reason=<error code or "none">}',
+  },
+  electra_board_height: {
+    source: 'pending',
+    note: 'ballots over HTTP: gauge {election} = number of events on the board',
+  },
+  electra_board_head_info: {
+    source: 'pending',
+    note:
+      'ballots over HTTP: gauge = 1 {election, height, head}: hash (hex) of the board event at the latest ' +
+      'checkpoint height (a multiple of a fixed interval, e.g. 100, so the series changes rarely), read ' +
+      'from the database by every replica',
+  },
+  electra_election_turnout_ratio: {
+    source: 'pending',
+    note: 'elections: gauge {election} = voters who cast a counted ballot / eligible voters, open elections only',
+  },
+  electra_backup_last_success_timestamp_seconds: {
+    source: 'pending',
+    note:
+      'issue 7 backups: gauge = Unix time of the last successful electra db:backup, stored in the database ' +
+      'so every web replica exports it (the CronJob pod is not scraped); 0 when none ever succeeded',
+  },
+};
