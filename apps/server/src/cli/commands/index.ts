@@ -8,10 +8,12 @@ import { dbCheckCommand } from './db-check.js';
 import { dbLongQueriesCommand } from './db-long-queries.js';
 import { dbTerminateCommand } from './db-terminate.js';
 import { migrateCommand } from './migrate.js';
+import { serveCommand } from './serve.js';
 import { verifyCommand } from './verify.js';
 import { versionCommand } from './version.js';
 
 export const commands: CliCommand[] = [
+  serveCommand,
   migrateCommand,
   dbCheckCommand,
   dbActivityCommand,
