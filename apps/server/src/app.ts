@@ -6,7 +6,7 @@
  */
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from './config/schema.js';
 import { AppError } from './http/app-error.js';
 import { handleError } from './http/error-handler.js';
@@ -165,13 +165,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerOpenApi(app, { version: deps.version });
 
-  app.setNotFoundHandler(
-    { preHandler: app.rateLimit({ max: config.rateLimitNotFoundPerMin, timeWindow: 60_000 }) },
-    async (request) => {
-      const path = request.url.split('?')[0] ?? '';
-      throw new AppError(404, 'NOT_FOUND', `No route for ${request.method} ${path.slice(0, 100)}`);
-    },
-  );
+  // Unknown routes are answered in onRequest, before any body is read or parsed (a scanner's
+  // malformed or huge body must not turn a 404 into a 400/413 or cost parsing), and rate-limited
+  // per client. Registered after helmet so the answer still carries the security headers.
+  const notFoundLimiter = app.rateLimit({ max: config.rateLimitNotFoundPerMin, timeWindow: 60_000 });
+  const notFound = (request: FastifyRequest): AppError => {
+    const path = request.url.split('?')[0] ?? '';
+    return new AppError(404, 'NOT_FOUND', `No route for ${request.method} ${path.slice(0, 100)}`);
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    await notFoundLimiter.call(app, request, reply);
+    throw notFound(request);
+  });
+  app.setNotFoundHandler(async (request) => {
+    throw notFound(request);
+  });
 
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });

@@ -143,6 +143,25 @@ describe('error envelope', () => {
     assert.equal(nf.message, 'No route for DELETE /x');
   });
 
+  test('unknown route with a malformed, oversized or unsupported body is still 404 (body never parsed)', async () => {
+    for (const [ct, payload] of [
+      ['application/json', '{bad'],
+      ['application/json', 'x'.repeat(10_000)],
+      ['text/plain', 'hello'],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/nothing-here',
+        headers: { 'content-type': ct },
+        payload,
+        remoteAddress: '203.0.113.50',
+      });
+      assert.equal(res.statusCode, 404, `${ct} ${payload.slice(0, 10)}`);
+      assert.equal(envelope(res.body).code, 'NOT_FOUND');
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    }
+  });
+
   test('body over BODY_LIMIT_BYTES → 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await t.app.inject({
       method: 'POST',
