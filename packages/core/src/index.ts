@@ -160,7 +160,12 @@ export {
   verifyTrusteeCertificate,
 } from './trustees/certificate.js';
 export { commitCoefficients, commitSingleTrustee, dealShares, revealSingleTrustee } from './trustees/dkg.js';
-export { verifyCommitmentSet, verifyDealingPublic, verifySingleKey } from './trustees/dkg-checks.js';
+export {
+  verifyCoefficientCommitment,
+  verifyCommitmentSet,
+  verifyDealingPublic,
+  verifySingleKey,
+} from './trustees/dkg-checks.js';
 export {
   type DealingPhaseInput,
   type VerifiedDealingPhase,

@@ -27,6 +27,31 @@ import {
 import type { TrusteePublicKeys } from './certificate.js';
 import type { CeremonyParams, CeremonyResult, CoefficientCommitment, Dealing } from './types.js';
 
+/** One commitment k on arrival (§8.1.3): format, ceremony, index, signature of trustee k (k ≥ 1), roster. */
+export function verifyCoefficientCommitment(
+  params: CeremonyParams,
+  keys: readonly (TrusteePublicKeys | undefined)[],
+  roster: string,
+  commitment: unknown,
+  k: number,
+): CeremonyResult<object> {
+  const ctx = ceremonyContext(params);
+  return guarded(k, () => {
+    const c = expectObject(commitment, 'commitment');
+    if (c.v !== 1) throw new MalformedError('commitment: v must be 1');
+    if (c.ceremonyId !== params.ceremonyId || c.index !== k) {
+      return fail('CEREMONY_MISMATCH', k, 'commitment: wrong ceremony or index');
+    }
+    decodeBytes(c.digest, 32, 'commitment.digest');
+    if (typeof c.rosterHash !== 'string') throw new MalformedError('commitment: rosterHash missing');
+    if (k > 0 && !verifySignature(ctx, k, 'commitment', c, keys[k]!.signingKey)) {
+      return fail('SIGNATURE_INVALID', k, 'commitment: signature does not verify');
+    }
+    if (c.rosterHash !== roster) return fail('ROSTER_MISMATCH', k, 'commitment: names a different roster');
+    return { ok: true as const };
+  });
+}
+
 /** Commitments 0..n in order, each naming this roster; 1..n signed by their trustee. */
 export function verifyCommitmentSet(
   params: CeremonyParams,
@@ -37,27 +62,15 @@ export function verifyCommitmentSet(
   const list = guarded(0, () => expectArray(commitments, 'commitments'));
   if (isFailure(list)) return list;
   if (list.length !== params.n + 1) {
-    return fail('COMMITMENT_MISSING', list.length, `commitments: expected ${params.n + 1} (T_0 and 1..n)`);
+    const first = list.length < params.n + 1 ? list.length : 0;
+    return fail('COMMITMENT_MISSING', first, `commitments: expected ${params.n + 1} (T_0 and 1..n)`);
   }
-  const ctx = ceremonyContext(params);
   for (let k = 0; k <= params.n; k++) {
-    const r = guarded(k, () => {
-      const c = expectObject(list[k], 'commitment');
-      if (c.v !== 1) throw new MalformedError('commitment: v must be 1');
-      if (c.ceremonyId !== params.ceremonyId || c.index !== k) {
-        return fail('CEREMONY_MISMATCH', k, 'commitment: wrong ceremony or index');
-      }
-      decodeBytes(c.digest, 32, 'commitment.digest');
-      if (typeof c.rosterHash !== 'string') throw new MalformedError('commitment: rosterHash missing');
-      if (k > 0 && !verifySignature(ctx, k, 'commitment', c, keys[k]!.signingKey)) {
-        return fail('SIGNATURE_INVALID', k, 'commitment: signature does not verify');
-      }
-      if (c.rosterHash !== roster) return fail('ROSTER_MISMATCH', k, 'commitment: names a different roster');
-      return undefined;
-    });
-    if (r) return r;
+    const r = verifyCoefficientCommitment(params, keys, roster, list[k], k);
+    if (!r.ok) return r;
   }
   const typed = list as readonly CoefficientCommitment[];
+  const ctx = ceremonyContext(params);
   return { ok: true, commitments: typed, commitmentSetHash: commitmentSetHash(ctx, roster, typed) };
 }
 

@@ -86,7 +86,8 @@ export function verifyCeremony(transcript: unknown): CeremonyResult<{ key: Thres
   const list = guarded(0, () => expectArray(t.confirmations, 'confirmations'));
   if (isFailure(list)) return list;
   if (list.length !== params.n) {
-    return fail('CONFIRMATION_MISSING', list.length + 1, `confirmations: expected ${params.n}`);
+    const first = list.length < params.n ? list.length + 1 : 0;
+    return fail('CONFIRMATION_MISSING', first, `confirmations: expected ${params.n}`);
   }
   for (let j = 1; j <= params.n; j++) {
     const r = verifyConfirmation(params, verified.phase, list[j - 1], j);
