@@ -27,8 +27,7 @@ export type DecryptionErrorCode =
   | 'DECRYPTION_PROOF_INVALID'
   | 'DUPLICATE_TRUSTEE'
   | 'SINGLE_TRUSTEE_MISSING'
-  | 'QUORUM_NOT_MET'
-  | 'THRESHOLD_KEY_INVALID';
+  | 'QUORUM_NOT_MET';
 
 export interface DecryptionFailure {
   readonly code: DecryptionErrorCode;
