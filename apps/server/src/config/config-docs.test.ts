@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { renderConfigTable, renderEnvExample } from './config-docs.js';
+import { CONFIG_TABLE_END, CONFIG_TABLE_START, renderConfigTable, renderEnvExample } from './config-docs.js';
 import { configVariableNames } from './schema.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -35,5 +35,19 @@ describe('configuration docs', () => {
     const table = renderConfigTable();
     assert.match(table, /`DATABASE_URL` .*\*\*Secret\.\*\*/);
     assert.match(table, /`METRICS_TOKEN` .*\*\*Secret\.\*\*/);
+  });
+
+  test('the README table between the config-table markers (when present) is the generated one', (t) => {
+    const readme = join(repoRoot, 'README.md');
+    const text = existsSync(readme) ? readFileSync(readme, 'utf8') : '';
+    const start = text.indexOf(CONFIG_TABLE_START);
+    if (start === -1) {
+      t.skip('README.md has no config-table markers yet');
+      return;
+    }
+    const end = text.indexOf(CONFIG_TABLE_END, start);
+    assert.ok(end > start, 'config-table end marker missing');
+    const embedded = text.slice(start + CONFIG_TABLE_START.length, end).trim();
+    assert.equal(embedded, renderConfigTable().trim(), 'README config table is stale: regenerate it');
   });
 });

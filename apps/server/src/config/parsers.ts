@@ -121,3 +121,20 @@ export const trustProxy: Parser<TrustProxy> = {
   },
   format: (v) => (Array.isArray(v) ? v.join(',') : String(v)),
 };
+
+/** A comma-separated list whose items all come from `values` (duplicates dropped; empty list allowed). */
+export function listOf<const V extends string>(values: readonly V[]): Parser<V[]> {
+  return {
+    typeLabel: `comma-separated list of ${values.map((v) => `\`${v}\``).join(', ')}`,
+    parse(raw) {
+      const items = raw
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '' && x.toLowerCase() !== 'none');
+      const bad = items.filter((x) => !(values as readonly string[]).includes(x));
+      if (bad.length > 0) return fail(`unknown value(s) ${bad.join(', ')}; allowed: ${values.join(', ')}`);
+      return ok([...new Set(items)] as V[]);
+    },
+    format: (v) => v.join(','),
+  };
+}

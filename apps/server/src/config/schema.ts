@@ -7,6 +7,7 @@
 import {
   boolean,
   integer,
+  listOf,
   oneOf,
   type Parser,
   postgresUrl,
@@ -162,6 +163,52 @@ export const CONFIG_SCHEMA = {
     boolean,
     false,
     'Seed a clearly marked demo dataset on first start (embedded database only; refused in production).',
+  ),
+  // Identity and access (issue 4).
+  keyEncryptionKey: optional(
+    'ELECTRA_KEY_ENCRYPTION_KEY',
+    text({
+      pattern: /^[A-Za-z0-9+/]{43}=$/,
+      patternHint: 'base64 of 32 random bytes (e.g. `openssl rand -base64 32`)',
+    }),
+    'Encrypts token-signing keys and TOTP secrets at rest; the same on every replica. Required in production; in development a key is generated in ELECTRA_DATA_DIR/key-encryption.key.',
+    true,
+  ),
+  mfaRequiredRoles: required<('voter' | 'officer' | 'admin' | 'auditor')[]>(
+    'ELECTRA_MFA_REQUIRED_ROLES',
+    listOf(['voter', 'officer', 'admin', 'auditor'] as const),
+    ['admin', 'officer'],
+    'Roles that must sign in with a second factor (TOTP); `none` for nobody.',
+  ),
+  authRateLimitPerMin: required(
+    'ELECTRA_AUTH_RATE_LIMIT_PER_MIN',
+    integer(1, 1_000_000),
+    30,
+    'Sign-in attempts per client IP per minute (also MFA and password reset; refresh gets 4x, reset mails 1/3), shared across replicas.',
+  ),
+  redisUrl: optional(
+    'REDIS_URL',
+    text({ pattern: /^rediss?:\/\//, patternHint: 'a redis:// or rediss:// URL' }),
+    'Keep the per-IP auth rate-limit counters in Redis instead of PostgreSQL.',
+    true,
+  ),
+  smtpUrl: optional(
+    'SMTP_URL',
+    text({ pattern: /^smtps?:\/\//, patternHint: 'an smtp:// or smtps:// URL' }),
+    'Mail server for password reset and invitations. Unset: mail goes to the local outbox (`electra mail:outbox`).',
+    true,
+  ),
+  mailFrom: required(
+    'ELECTRA_MAIL_FROM',
+    text(),
+    'Electra <no-reply@localhost>',
+    'Sender address of outgoing mail.',
+  ),
+  publicUrl: required(
+    'ELECTRA_PUBLIC_URL',
+    text({ pattern: /^https?:\/\/[^\s]+$/, patternHint: 'an http(s) URL' }),
+    'http://localhost:8080',
+    'Public base URL of the web app, used in links sent by mail.',
   ),
 } as const;
 
