@@ -1,0 +1,178 @@
+/**
+ * Record verifier benchmark (issue "verifiable core", protocol §11): `verifyRecord` over records of
+ * 1 000 and 10 000 reference ballots R (question 1 "exactly 1 of 3, blank allowed", question 2
+ * "0 to 2 of 5") with 1 and 2 worker threads, next to the raw libsodium scalar-multiplication rate
+ * measured in the same run and the ratio "scalar mults per verified ballot × time per mult /
+ * measured time per ballot per thread" (how close the whole verifier runs to the hardware limit).
+ * Generating 10 000 ballots takes minutes, so records are cached in the temp dir, keyed by seed.
+ *
+ * Run: node --conditions=electra-source --import tsx bench/verify.bench.ts [--sizes 1000,10000]
+ *      [--threads 1,2] [--seed S]
+ */
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  type BallotTask,
+  baseMul,
+  deterministicRandom,
+  eventHash,
+  type GroupBackend,
+  groupBackend,
+  initCore,
+  type Manifest,
+  prepareBallotContext,
+  randomScalar,
+  recordEventLine,
+  recordHeaderLine,
+  runBallotBatch,
+  setGroupBackend,
+  simulateElection,
+  systemRandom,
+  verifyRecord,
+} from '@electra/core';
+import { workerPoolExecutor } from '../apps/server/src/verify/worker-pool-executor.js';
+
+const q = (id: string, n: number, min: number, max: number, blankAllowed: boolean) => ({
+  id,
+  title: id,
+  answers: Array.from({ length: n }, (_, i) => ({ id: `${id}-${i}`, label: `Answer ${i}` })),
+  min,
+  max,
+  blankAllowed,
+});
+const MANIFEST: Manifest = {
+  v: 1,
+  id: 'bench-verify',
+  title: 'Reference ballot R',
+  questions: [q('q1', 3, 1, 1, true), q('q2', 5, 0, 2, false)],
+};
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    threads: { type: 'string', default: '1,2' },
+    seed: { type: 'string', default: 'bench-verify-1' },
+  },
+});
+const sizes = values.sizes!.split(',').map(Number);
+const threads = values.threads!.split(',').map(Number);
+
+/** The record of an election with `voters` ballots, generated once per seed and cached. */
+function cachedRecord(voters: number): string {
+  const file = join(tmpdir(), `electra-bench-verify-${values.seed}-${voters}.jsonl`);
+  if (existsSync(file)) return file;
+  process.stdout.write(`generating ${voters} ballots (cached as ${file}) … `);
+  const started = performance.now();
+  const body = `${file}.body`;
+  const fd = openSync(body, 'w');
+  let count = 0;
+  let head = '';
+  simulateElection({
+    manifest: MANIFEST,
+    voters,
+    trustees: 3,
+    threshold: 2,
+    revotePolicy: 'last-counts',
+    random: deterministicRandom(`${values.seed}-${voters}`),
+    sink: (event) => {
+      writeSync(fd, `${recordEventLine(event)}\n`);
+      count++;
+      head = eventHash(event);
+    },
+  });
+  closeSync(fd);
+  const out = openSync(`${file}.tmp`, 'w');
+  writeSync(out, `${recordHeaderLine(count, head)}\n`);
+  writeSync(out, readFileSync(body));
+  closeSync(out);
+  rmSync(body);
+  renameSync(`${file}.tmp`, file);
+  console.log(`${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return file;
+}
+
+function timeIt(fn: () => void, ms: number): number {
+  for (let i = 0; i < 5; i++) fn();
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    fn();
+    n++;
+  }
+  return (performance.now() - start) / n;
+}
+
+/** Scalar mults the ballot check of one reference ballot performs (counted through the backend). */
+function multsPerBallot(file: string): { base: number; variable: number } {
+  const lines = readFileSync(file, 'utf8').split('\n', 4);
+  const setup = JSON.parse(lines[1]!);
+  const ballotLine = JSON.parse(lines[2]!).type === 'ballot' ? lines[2]! : lines[3]!;
+  const ctx = prepareBallotContext({ election: setup.payload.election });
+  const task: BallotTask = { height: 1, kind: 'ballot', payload: JSON.parse(ballotLine).payload };
+  const real = groupBackend();
+  const counts: Record<string, number> = {};
+  setGroupBackend(
+    new Proxy(real, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          counts[String(prop)] = (counts[String(prop)] ?? 0) + 1;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as GroupBackend,
+  );
+  try {
+    const r = runBallotBatch(ctx, [task]);
+    if (!r.results[0]!.ok) throw new Error(`reference ballot does not verify: ${r.results[0]!.code}`);
+  } finally {
+    setGroupBackend(real);
+  }
+  return { base: counts.mulBase ?? 0, variable: counts.mul ?? 0 };
+}
+
+await initCore();
+const be = groupBackend();
+const k = randomScalar(systemRandom).bytes;
+const P = baseMul(randomScalar(systemRandom)).bytes;
+const files = new Map(sizes.map((n) => [n, cachedRecord(n)]));
+const ops = multsPerBallot(files.get(sizes[0]!)!);
+
+console.log(`\nverifyRecord, reference ballot R; node ${process.version}; backend ${be.name}`);
+console.log(`scalar mults per verified ballot: ${ops.base} base + ${ops.variable} variable`);
+for (const n of sizes) {
+  const file = files.get(n)!;
+  for (const t of threads) {
+    // The raw rate is measured right before each run, so both see the same machine load.
+    const tBase = timeIt(() => be.mulBase(k), 200);
+    const tVar = timeIt(() => be.mul(P, k), 200);
+    const started = performance.now();
+    const report = await verifyRecord(() => createReadStream(file, { highWaterMark: 1 << 20 }), {
+      executor: workerPoolExecutor(t),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (!report.valid)
+      throw new Error(`bench record invalid: ${JSON.stringify(report.failures.slice(0, 3))}`);
+    const ballots = report.summary.ballots;
+    const perBallotPerThread = (seconds * 1000 * t) / ballots;
+    const ideal = ops.base * tBase + ops.variable * tVar;
+    console.log(
+      `${String(n).padStart(6)} ballots  ${t} thread${t > 1 ? 's' : ' '}  ${seconds.toFixed(1).padStart(6)} s  ` +
+        `${(ballots / seconds).toFixed(0).padStart(5)} ballots/s  ` +
+        `scalar mult ${(tBase * 1000).toFixed(0)} µs base / ${(tVar * 1000).toFixed(0)} µs var ` +
+        `(${(1000 / tVar).toFixed(0)}/s)  hardware-limit ratio ${(ideal / perBallotPerThread).toFixed(2)}`,
+    );
+  }
+}
