@@ -220,6 +220,43 @@ describe('Pedersen DKG with T_0 (protocol §8.1)', () => {
     assert.equal(codeOf(w), 'DEALING_MISSING@3');
   });
 
+  test('each trustee re-checks what the relay delivered: a replaced own certificate or commitment is refused', () => {
+    const random = deterministicRandom('own-checks');
+    const steps = [1, 2, 3].map((i) => createTrusteeCertificate(params, i, `T${i}`, random));
+    const certs = steps.map((s) => s.certificate);
+    // The relay registers its own certificate at index 2: trustee 2 notices before committing.
+    const impostor = createTrusteeCertificate(params, 2, 'T2', random).certificate;
+    const forged = [certs[0]!, impostor, certs[2]!];
+    const r = commitCoefficients(params, forged, steps[1]!.secrets, random);
+    assert.deepEqual(!r.ok && [r.code, r.index], ['ROSTER_INVALID', 2]);
+    // The relay swaps trustee 1's commitment for T_0's digest: signature check fails before dealing.
+    const single = commitSingleTrustee(params, certs, random);
+    const committed = steps.map((s) => commitCoefficients(params, certs, s.secrets, random));
+    assert.ok(single.ok && committed.every((c) => c.ok));
+    const commitments = [single.commitment, ...committed.map((c) => (c.ok ? c.commitment : undefined))];
+    const altered = [...commitments];
+    altered[1] = { ...commitments[1]!, digest: single.commitment.digest };
+    const first = committed[0]!;
+    assert.ok(first.ok);
+    const d = dealShares(params, certs, altered, first.secrets, random);
+    assert.deepEqual(!d.ok && [d.code, d.index], ['SIGNATURE_INVALID', 1]);
+    // A relay-altered dealing is refused by its recipients with the dealer's index.
+    const dealings = committed.map((c) => {
+      assert.ok(c.ok);
+      const x = dealShares(params, certs, commitments, c.secrets, random);
+      assert.ok(x.ok);
+      return x.dealing;
+    });
+    const k0 = revealSingleTrustee(params, certs, commitments, single.secrets);
+    assert.ok(k0.ok);
+    const tampered = [...dealings];
+    tampered[2] = { ...dealings[2]!, shares: [...dealings[2]!.shares].reverse() };
+    const input = { params, certificates: certs, commitments, singleKey: k0.singleKey, dealings: tampered };
+    const f = finalizeTrustee(input, first.secrets, random);
+    assert.deepEqual(!f.ok && f.failures.map((x) => `${x.code}@${x.index}`), ['SIGNATURE_INVALID@3']);
+    assert.equal(!f.ok && f.complaints.length, 0);
+  });
+
   test('identity is never a valid certificate key', () => {
     const t = clone(sim.transcript);
     t.certificates[0].signingKey = Point.identity.toBase64Url();
