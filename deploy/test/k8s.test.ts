@@ -5,9 +5,11 @@
  * that select the intended pods, ports that line up, and every referenced ConfigMap/Secret/Service.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { loadConfig } from '../../apps/server/src/config/load-config.js';
 import { configVariableNames } from '../../apps/server/src/config/schema.js';
 import {
   ENVIRONMENTS,
@@ -318,6 +320,34 @@ for (const env of ENVIRONMENTS) {
         secretKeys.filter((k) => !known.has(k)),
         [],
         'the secret template only sets known variables',
+      );
+    });
+
+    test('the ConfigMap and the filled-in secret template are a valid production configuration', () => {
+      const secret = mustFind(rendered.get(env)!.secrets, 'Secret', 'electra-secrets');
+      const secretEnv = Object.fromEntries(
+        Object.entries(secret.data as Record<string, string>).map(([k, v]) => [
+          k,
+          Buffer.from(v, 'base64').toString(),
+        ]),
+      );
+      const envVars = { ...electraConfig(objectsOf(env)), ...secretEnv };
+      // The template as committed must not start: its key is a placeholder, never a usable value.
+      assert.throws(() => loadConfig(envVars), /ELECTRA_KEY_ENCRYPTION_KEY/);
+      const config = loadConfig({
+        ...envVars,
+        ELECTRA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      });
+      assert.equal(config.production, true);
+      assert.equal(config.host, '0.0.0.0');
+      assert.equal(config.metricsPort, 9464);
+      assert.equal(config.migrateOnStart, false, 'the migration Job migrates, not every replica');
+      assert.match(String(config.databaseUrl), /^postgres(ql)?:\/\//);
+      const ing = mustFind(objectsOf(env), 'Ingress', 'electra-ingress');
+      assert.equal(
+        config.publicUrl,
+        `https://${ing.spec.rules[0].host}`,
+        'ELECTRA_PUBLIC_URL is the ingress host',
       );
     });
 

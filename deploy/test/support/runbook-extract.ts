@@ -1,5 +1,6 @@
 /**
- * Pulls out of the runbooks (docs/runbooks/**.md) what must exist for them to work: every `electra`
+ * Pulls out of the runbooks (docs/runbooks/**.md, and the operations guides docs/operations/**.md that
+ * operators follow the same way) what must exist for them to work: every `electra`
  * command with the options used with it, every HTTP path, and every ./scripts/*.sh with its options.
  * Markdown is scanned as text (code and prose) with patterns tight enough not to catch names such as
  * `electra-web` or `app=electra`; fenced YAML blocks (alert rules quoted for reference) are skipped
@@ -25,7 +26,7 @@ export interface RunbookInventory {
   readonly scripts: Map<string, Use[]>;
 }
 
-export const RUNBOOK_DIR = 'docs/runbooks';
+export const RUNBOOK_DIRS = ['docs/runbooks', 'docs/operations'];
 
 function markdownFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -63,7 +64,7 @@ export function normalisePath(path: string): string {
 }
 
 export function inventoryRunbooks(): RunbookInventory {
-  const files = markdownFiles(join(REPO_ROOT, RUNBOOK_DIR));
+  const files = RUNBOOK_DIRS.flatMap((d) => markdownFiles(join(REPO_ROOT, d)));
   const commands = new Map<string, Use[]>();
   const paths = new Map<string, string[]>();
   const scripts = new Map<string, Use[]>();
