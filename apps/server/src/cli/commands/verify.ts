@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { initCore, inlineBallotExecutor, type VerificationReport, verifyRecord } from '@electra/core';
 import { terminalProgressBar } from '../../verify/progress-bar.js';
 import { workerPoolExecutor } from '../../verify/worker-pool-executor.js';
-import { type CliCommand, parseCommandArgs, printJson, UsageError } from '../command.js';
+import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
 
 function formatReport(file: string, report: VerificationReport): string {
   const s = report.summary;
@@ -98,10 +98,11 @@ Examples:
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a regular file');
     } catch (e) {
-      process.stderr.write(`electra verify: cannot read ${file}: ${(e as Error).message}\n`);
+      cliRuntime.err(`electra verify: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
     await initCore();
+    // The progress bar is terminal UI, drawn only when stderr is a real terminal.
     const bar = process.stderr.isTTY ? terminalProgressBar(process.stderr) : undefined;
     let report: VerificationReport;
     try {
@@ -115,7 +116,7 @@ Examples:
       bar?.done();
     }
     if (args.values.json) printJson(report);
-    else process.stdout.write(formatReport(file, report));
+    else cliRuntime.out(formatReport(file, report));
     return !report.readable ? 2 : report.valid ? 0 : 1;
   },
 };
