@@ -46,7 +46,11 @@ function electraProcess(args: string[], env: Record<string, string | undefined>)
 }
 
 /** The same dispatcher in this process (fast): output and environment through cliRuntime. */
+let inProcessBusy = false;
 async function electra(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  // cliRuntime is process-wide: concurrent in-process runs would mix their output.
+  assert.equal(inProcessBusy, false, 'in-process electra() runs must not overlap; use electraProcess()');
+  inProcessBusy = true;
   const saved = { ...cliRuntime };
   let stdout = '';
   let stderr = '';
@@ -61,6 +65,7 @@ async function electra(args: string[], env: Record<string, string | undefined>):
     return { code: await runCli(args), stdout, stderr };
   } finally {
     Object.assign(cliRuntime, saved);
+    inProcessBusy = false;
   }
 }
 
@@ -116,9 +121,12 @@ describe('electra CLI', () => {
   test('three migrate runs at the same moment on one empty database all succeed, applying once', async () => {
     const t = await fresh(false);
     const runs = await Promise.all(
-      [1, 2, 3].map(() => electra(['migrate', '--json'], { DATABASE_URL: t.url })),
+      [1, 2, 3].map(() =>
+        electraProcess(['migrate', '--json'], { DATABASE_URL: t.url, LOG_LEVEL: 'silent' }),
+      ),
     );
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    for (const r of runs) assert.match(r.stdout, /"applied"/, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
     const shipped = await loadMigrations();
     const applied = runs.flatMap((r) => (JSON.parse(r.stdout) as { applied: string[] }).applied).sort();
     assert.deepEqual(
