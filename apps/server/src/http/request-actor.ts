@@ -1,0 +1,17 @@
+/**
+ * The authenticated caller of a request, for handlers of routes whose policy already refused
+ * anonymous callers (policies/route-policy.ts). The authentication hook sets `request.actor`.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../policies/types.js';
+import { AppError } from './app-error.js';
+
+export function actorOf(request: FastifyRequest): Actor | null {
+  return (request as unknown as { actor?: Actor | null }).actor ?? null;
+}
+
+export function requireActorOf(request: FastifyRequest): Actor {
+  const actor = actorOf(request);
+  if (!actor) throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+  return actor;
+}
