@@ -5,22 +5,20 @@
  * state. When some ballots must come back out of the recomputed tally (superseded by a revote,
  * unlisted credential, forbidden revote), a second, cheap pass re-reads just those lines.
  */
-
 import type { BallotJson } from '../ballot/serialize.js';
-import { decodeBallot } from '../ballot/serialize.js';
 import { ballotJsonTracker } from '../ballot/tracker.js';
 import { ChainChecker } from '../board/chain.js';
 import { type BoardEvent, eventHash, parseEvent } from '../board/event.js';
-import type { JsonValue } from '../codec/canonical-json.js';
-import { baseMul, Scalar } from '../group/group.js';
 import { RecordFormatError, type RecordHeader } from '../record/record-format.js';
-import { type RecordChunk, readRecord, recordTextLines } from '../record/record-reader.js';
-import { type EncryptedTally, flattenTally, parseEncryptedTallyPayload, TallyAccumulator } from '../tally.js';
-import { combinePartialDecryptions, type VerifiedPartial } from '../trustees/combine.js';
-import { verifyPartialDecryption } from '../trustees/partial-decryption.js';
+import { type RecordChunk, readRecord } from '../record/record-reader.js';
+import { type EncryptedTally, parseEncryptedTallyPayload, TallyAccumulator } from '../tally.js';
+import type { VerifiedPartial } from '../trustees/combine.js';
+import { BallotLedger } from './ballot-ledger.js';
 import type { BallotBatchResult, BallotTask, BallotTaskResult } from './ballot-task.js';
 import type { FailureCode } from './codes.js';
+import { checkPartialDecryption, checkResult } from './decryption-check.js';
 import { type BallotExecutor, type BallotExecutorFactory, inlineBallotExecutor } from './executor.js';
+import { compareTallies, endBallotsCount, subtractExcluded } from './recount.js';
 import { ReportBuilder, type VerificationReport } from './report.js';
 import { checkSetup, type VerifiedSetup } from './setup-check.js';
 
@@ -71,21 +69,6 @@ const BALLOT_CODES: Record<string, FailureCode> = {
   BALLOT_BAD_OVERALL_PROOF: 'BALLOT_OVERALL_PROOF_INVALID',
 };
 
-const PARTIAL_CODES: Record<string, FailureCode> = {
-  TRUSTEE_UNKNOWN: 'PARTIAL_DECRYPTION_UNKNOWN_TRUSTEE',
-  DECRYPTION_PROOF_INVALID: 'PARTIAL_DECRYPTION_PROOF_INVALID',
-  DUPLICATE_TRUSTEE: 'PARTIAL_DECRYPTION_DUPLICATE',
-};
-
-interface CredentialState {
-  /** Height and event hash of this credential's latest ballot. */
-  last: number;
-  lastHash: string;
-  /** ballotCiphertextsHash of the latest ballot, once its check came back. */
-  ciphertexts?: string;
-  ciphertextsHeight?: number;
-}
-
 function trackerOf(payload: unknown): string | undefined {
   try {
     return ballotJsonTracker(payload as BallotJson).hash;
@@ -112,12 +95,7 @@ class RecordVerification {
   private setup: VerifiedSetup | undefined;
   private executor: BallotExecutor | undefined;
   private acc: TallyAccumulator | undefined;
-  private readonly credentials = new Map<string, CredentialState>();
-  /** Heights (with event hashes) of ballots to take back out of the recomputed tally. */
-  private readonly excluded = new Map<number, string>();
-  private readonly audited = new Set<string>();
-  private readonly challengedReported = new Set<number>();
-  private readonly inFlightCredential = new Map<number, string>();
+  private ledger: BallotLedger | undefined;
   private batch: BallotTask[] = [];
   private readonly inFlight: Promise<void>[] = [];
   private events = 0;
@@ -237,47 +215,19 @@ class RecordVerification {
     this.setup = r.setup;
     this.report.count('CREDENTIALS', r.setup.credentials.size);
     this.acc = new TallyAccumulator(r.setup.shape);
+    this.ledger = new BallotLedger(r.setup.credentials, r.setup.revotePolicy);
     this.executor = await (this.options.executor ?? inlineBallotExecutor)({ election: r.setup.electionJson });
   }
 
   private async onBallot(event: BoardEvent, hash: string): Promise<void> {
     this.ballots++;
-    const setup = this.setup;
-    if (!setup) return;
+    if (!this.ledger) return;
     const { height, payload } = event;
     const credential = (payload as { credential?: unknown } | null)?.credential;
     if (typeof credential === 'string') {
       this.report.count('REVOTE_POLICY');
-      if (!setup.credentials.has(credential)) {
-        this.report.fail(
-          'BALLOT_CREDENTIAL_NOT_LISTED',
-          'the ballot is signed by a credential not in the setup list',
-          {
-            height,
-            tracker: trackerOf(payload),
-          },
-        );
-        this.excluded.set(height, hash);
-      } else {
-        const state = this.credentials.get(credential);
-        if (!state) this.credentials.set(credential, { last: height, lastHash: hash });
-        else if (setup.revotePolicy === 'forbidden') {
-          this.report.fail(
-            'BALLOT_REVOTE_FORBIDDEN',
-            `a second ballot of a credential (first at height ${state.last})`,
-            {
-              height,
-              tracker: trackerOf(payload),
-            },
-          );
-          this.excluded.set(height, hash);
-        } else {
-          this.excluded.set(state.last, state.lastHash);
-          state.last = height;
-          state.lastHash = hash;
-        }
-        this.inFlightCredential.set(height, credential);
-      }
+      const failure = this.ledger.cast(height, hash, credential);
+      if (failure) this.report.fail(failure.code, failure.message, { height, tracker: trackerOf(payload) });
     }
     await this.enqueue({ height, kind: 'ballot', payload });
   }
@@ -318,28 +268,18 @@ class RecordVerification {
     if (r.kind === 'audited-ballot') {
       this.report.count('AUDITED_BALLOTS');
       if (!r.ok) this.report.fail('AUDITED_BALLOT_INVALID', `${r.code}: ${r.message}`, place);
-      else if (r.ciphertexts) this.audited.add(r.ciphertexts);
+      else if (r.ciphertexts) this.ledger!.audit(r.ciphertexts);
       return;
     }
     this.ballotsVerified++;
     this.report.count('BALLOTS');
-    if (!r.ok)
+    if (!r.ok) {
       this.report.fail(BALLOT_CODES[r.code ?? ''] ?? 'BALLOT_INVALID', `${r.code}: ${r.message}`, place);
-    if (r.ciphertexts && this.audited.has(r.ciphertexts)) this.challengedCast(r.height, r.tracker);
-    const credential = this.inFlightCredential.get(r.height);
-    this.inFlightCredential.delete(r.height);
-    const state = credential === undefined ? undefined : this.credentials.get(credential);
-    if (state && state.last === r.height && r.ciphertexts) {
-      state.ciphertexts = r.ciphertexts;
-      state.ciphertextsHeight = r.height;
     }
-    // A ballot the workers could not sum must not be subtracted again in the second pass.
-    if (!r.summed) this.excluded.delete(r.height);
+    if (this.ledger!.checked(r)) this.challengedCast(r.height, r.tracker);
   }
 
   private challengedCast(height: number, tracker: string | undefined): void {
-    if (this.challengedReported.has(height)) return;
-    this.challengedReported.add(height);
     this.report.fail('BALLOT_CHALLENGED_CAST', 'this encrypted vote was opened by a Benaloh challenge', {
       height,
       tracker,
@@ -347,20 +287,12 @@ class RecordVerification {
   }
 
   private onEndBallots(event: BoardEvent): void {
-    const p = event.payload as { v?: unknown; ballots?: unknown } | null;
-    if (
-      p === null ||
-      typeof p !== 'object' ||
-      Object.keys(p).sort().join(',') !== 'ballots,v' ||
-      p.v !== 1 ||
-      !Number.isSafeInteger(p.ballots)
-    ) {
+    const ballots = endBallotsCount(event.payload);
+    if (ballots === undefined) {
       this.report.fail('END_BALLOTS_MALFORMED', 'end-ballots: expected {v: 1, ballots}', {
         height: event.height,
       });
-      return;
-    }
-    this.endBallots = { height: event.height, ballots: p.ballots as number };
+    } else this.endBallots = { height: event.height, ballots };
   }
 
   private onEncryptedTally(event: BoardEvent): void {
@@ -374,95 +306,20 @@ class RecordVerification {
   }
 
   private onPartialDecryption(event: BoardEvent): void {
-    const setup = this.setup;
-    const published = this.published;
     this.partialCount++;
-    if (!setup || !published) return;
+    if (!this.setup || !this.published) return;
     this.report.count('PARTIAL_DECRYPTIONS');
-    const { height, payload } = event;
-    const trustee = (payload as { trustee?: unknown } | null)?.trustee;
-    if (typeof trustee === 'number' && this.partialTrustees.has(trustee)) {
-      this.report.fail(
-        'PARTIAL_DECRYPTION_DUPLICATE',
-        `trustee ${trustee} already published a partial decryption`,
-        {
-          height,
-        },
-      );
-      return;
-    }
-    if (typeof trustee === 'number') this.partialTrustees.add(trustee);
-    const r = verifyPartialDecryption(
-      setup.fingerprintBytes,
-      setup.key,
-      flattenTally(published.tally),
-      payload,
-    );
-    if (r.ok) this.partials.push({ trustee: r.trustee, factors: r.factors });
-    else {
-      const where = r.position === undefined ? '' : ` (ciphertext ${r.position})`;
-      this.report.fail(
-        PARTIAL_CODES[r.code] ?? 'PARTIAL_DECRYPTION_MALFORMED',
-        `${r.code}${where}: ${r.message}`,
-        {
-          height,
-        },
-      );
-    }
+    const r = checkPartialDecryption(this.setup, this.published.tally, event.payload, this.partialTrustees);
+    if (r.partial) this.partials.push(r.partial);
+    if (r.failure) this.report.fail(r.failure.code, r.failure.message, { height: event.height });
   }
 
   private onResult(event: BoardEvent): void {
-    const setup = this.setup;
-    const published = this.published;
-    if (!setup || !published) return;
+    if (!this.setup || !this.published) return;
     this.report.count('RESULT');
-    const height = event.height;
-    const p = event.payload as { v?: unknown; counted?: unknown; counts?: unknown } | null;
-    const shapeOk =
-      p !== null &&
-      typeof p === 'object' &&
-      Object.keys(p).sort().join(',') === 'counted,counts,v' &&
-      p.v === 1 &&
-      Number.isSafeInteger(p.counted) &&
-      Array.isArray(p.counts) &&
-      p.counts.length === setup.shape.length &&
-      p.counts.every(
-        (row: unknown, i) =>
-          Array.isArray(row) &&
-          row.length === setup.shape[i] &&
-          row.every((n) => Number.isSafeInteger(n) && (n as number) >= 0),
-      );
-    if (!shapeOk) {
-      this.report.fail('RESULT_MALFORMED', 'result: expected {v: 1, counted, counts[question][answer]}', {
-        height,
-      });
-      return;
-    }
-    const counts = p.counts as number[][];
-    this.result = counts;
-    if (p.counted !== published.tally.counted) {
-      this.report.fail('RESULT_COUNTED_MISMATCH', 'result.counted differs from the encrypted tally', {
-        height,
-      });
-    }
-    const combined = combinePartialDecryptions(setup.key.t, flattenTally(published.tally), this.partials);
-    if (!combined.ok) {
-      this.report.fail('RESULT_QUORUM_MISSING', `${combined.code}: ${combined.message}`, { height });
-      return;
-    }
-    const flat = counts.flat();
-    const wrong: string[] = [];
-    let k = 0;
-    counts.forEach((row, q) => {
-      row.forEach((_, a) => {
-        if (!baseMul(Scalar.of(flat[k]!)).equals(combined.points[k]!))
-          wrong.push(`question ${q} answer ${a}`);
-        k++;
-      });
-    });
-    if (wrong.length > 0) {
-      this.report.fail('RESULT_MISMATCH', `not the decryption of the tally: ${wrong.join(', ')}`, { height });
-    }
+    const r = checkResult(this.setup, this.published.tally, this.partials, event.payload);
+    this.result = r.counts;
+    for (const f of r.failures) this.report.fail(f.code, f.message, { height: event.height });
   }
 
   private async finish(): Promise<void> {
@@ -493,15 +350,7 @@ class RecordVerification {
     if (stop && (complete || stop[0] === 'start')) {
       this.report.fail(stop[1], `the record ends before its ${stop[2]} event`);
     }
-    for (const state of this.credentials.values()) {
-      if (
-        state.ciphertexts &&
-        state.ciphertextsHeight === state.last &&
-        this.audited.has(state.ciphertexts)
-      ) {
-        this.challengedCast(state.last, undefined);
-      }
-    }
+    for (const height of this.ledger?.challengedCounted() ?? []) this.challengedCast(height, undefined);
     // Counts and sums are only meaningful over an intact chain: a broken one is already a failure.
     if (this.chainBroken || !this.setup) return;
     if (this.endBallots) {
@@ -519,62 +368,14 @@ class RecordVerification {
 
   private async compareTally(published: { height: number; tally: EncryptedTally }): Promise<void> {
     const acc = this.acc!;
-    if (this.excluded.size > 0) await this.subtractExcluded(acc);
+    const excluded = this.ledger!.toSubtract();
+    if (excluded.size > 0) {
+      const changed = await subtractExcluded(this.source(), excluded, acc, () => this.progress('revotes'));
+      for (const f of changed) this.report.fail(f.code, f.message, { height: f.height });
+    }
     this.report.count('ENCRYPTED_TALLY');
-    const mine = acc.result();
-    const height = published.height;
-    if (mine.counted !== published.tally.counted) {
-      this.report.fail(
-        'ENCRYPTED_TALLY_COUNT_MISMATCH',
-        `the tally counts ${published.tally.counted} ballots, the board has ${mine.counted} counted ballots`,
-        { height },
-      );
-    }
-    const a = flattenTally(mine);
-    const b = flattenTally(published.tally);
-    const wrong = a.map((c, k) => (c.equals(b[k]!) ? -1 : k)).filter((k) => k >= 0);
-    if (wrong.length > 0) {
-      this.report.fail(
-        'ENCRYPTED_TALLY_MISMATCH',
-        `ciphertexts ${wrong.join(', ')} differ from the recomputed sum`,
-        {
-          height,
-        },
-      );
-    }
-  }
-
-  /** Second pass (protocol §11 step 10): take superseded and rejected ballots back out of the sum. */
-  private async subtractExcluded(acc: TallyAccumulator): Promise<void> {
-    let seen = 0;
-    for await (const { line, text } of recordTextLines(this.source())) {
-      const height = line - 2;
-      const expected = this.excluded.get(height);
-      if (expected === undefined) continue;
-      seen++;
-      if (seen % 64 === 0) this.progress('revotes');
-      let event: BoardEvent | undefined;
-      try {
-        const parsed = parseEvent(JSON.parse(text));
-        if (parsed.ok && eventHash(parsed.event) === expected) event = parsed.event;
-      } catch {
-        event = undefined;
-      }
-      if (!event) {
-        this.report.fail('RECORD_CHANGED_DURING_VERIFICATION', 'the record changed between the two passes', {
-          height,
-        });
-        return;
-      }
-      const decoded = decodeBallot(event.payload as JsonValue);
-      if (decoded.ok) {
-        const cts = decoded.ballot.answers.map((x) => x.choices);
-        if (acc.fits(cts)) acc.subtract(cts);
-      }
-      if (seen === this.excluded.size) break;
-    }
-    if (seen !== this.excluded.size) {
-      this.report.fail('RECORD_CHANGED_DURING_VERIFICATION', 'the record changed between the two passes');
+    for (const f of compareTallies(acc.result(), published.tally)) {
+      this.report.fail(f.code, f.message, { height: published.height });
     }
   }
 
