@@ -5,10 +5,10 @@
  * entrypoint for every role. No container engine runs here, so the file itself is checked.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { execForm, type Instruction, parseDockerfile } from './support/dockerfile.js';
+import { execForm, type Instruction, isDockerIgnored, parseDockerfile } from './support/dockerfile.js';
 import { REPO_ROOT, requireCommand, run } from './support/tools.js';
 
 const read = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8');
@@ -19,7 +19,8 @@ const one = (list: Instruction[], keyword: string) => {
   assert.equal(found.length, 1, `exactly one ${keyword}`);
   return found[0]!;
 };
-const rootPkg = JSON.parse(read('package.json')) as { workspaces: string[] };
+const rootPkg = JSON.parse(read('package.json')) as { workspaces: string[]; scripts: Record<string, string> };
+const ignoreLines = read('.dockerignore').split('\n');
 
 describe('Dockerfile', () => {
   test('the base image is node 20.20 on Debian bookworm slim, pinnable by digest', () => {
@@ -65,6 +66,28 @@ describe('Dockerfile', () => {
           `stage ${stage} copies ${ws}/package.json`,
         );
       }
+    }
+  });
+
+  test('the build stage has every file `npm run build` runs, and .dockerignore lets it in', () => {
+    const copied = inStage('build')
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args.split(/\s+/).filter((p) => !p.startsWith('--'))[0]!);
+    const buildScript = rootPkg.scripts.build!;
+    const files = [...buildScript.matchAll(/\bnode\s+(\S+)/g)].map((m) => m[1]!);
+    assert.ok(files.length > 0 || !/node /.test(buildScript));
+    const inputs = [...files, 'tsconfig.base.json', 'package.json', 'package-lock.json'];
+    for (const ws of rootPkg.workspaces)
+      inputs.push(`${ws}/package.json`, `${ws}/tsconfig.json`, `${ws}/src/index.ts`);
+    for (const f of inputs) {
+      if (!existsSync(join(REPO_ROOT, f))) continue;
+      assert.equal(isDockerIgnored(ignoreLines, f), false, `.dockerignore must not exclude ${f}`);
+    }
+    for (const f of files) {
+      assert.ok(
+        copied.some((c) => f === c || f.startsWith(`${c.replace(/\/$/, '')}/`)),
+        `the build stage copies ${f} (used by "npm run build")`,
+      );
     }
   });
 

@@ -48,3 +48,31 @@ export function execForm(args: string): string[] {
   }
   return parsed;
 }
+
+/** dockerignore pattern → regular expression over context-relative paths (`**`, `*`, `?`). */
+function ignoreRegex(pattern: string): RegExp {
+  const body = pattern
+    .replace(/^\/+|\/+$/g, '')
+    .split(/(\*\*\/?|\*|\?)/)
+    .map((part) => {
+      if (part === '**/' || part === '**') return '(?:.*/)?';
+      if (part === '*') return '[^/]*';
+      if (part === '?') return '[^/]';
+      return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  // A pattern also excludes everything below a matching directory.
+  return new RegExp(`^${body}(?:/.*)?$`);
+}
+
+/** Whether `.dockerignore` lines leave `path` out of the build context (the last matching line wins). */
+export function isDockerIgnored(lines: readonly string[], path: string): boolean {
+  let ignored = false;
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    if (ignoreRegex(negated ? line.slice(1) : line).test(path)) ignored = !negated;
+  }
+  return ignored;
+}
