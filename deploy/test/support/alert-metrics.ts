@@ -4,6 +4,7 @@
  * `/metrics` scrape. Regenerate after changing a rule or a panel:
  *   node --import tsx deploy/test/support/alert-metrics.ts --write
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -107,6 +108,9 @@ export function renderAlertMetricsFile(): string {
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/deploy\//, '/deploy/'))) {
   if (process.argv.includes('--write')) {
     writeFileSync(join(REPO_ROOT, ALERT_METRICS_FILE), renderAlertMetricsFile());
+    // Same layout as `npm run format` would give, so the generated file passes `biome check`.
+    const biome = join(REPO_ROOT, 'node_modules/.bin/biome');
+    spawnSync(biome, ['format', '--write', ALERT_METRICS_FILE], { cwd: REPO_ROOT, stdio: 'ignore' });
     console.log(`wrote ${ALERT_METRICS_FILE}`);
   } else {
     process.stdout.write(renderAlertMetricsFile());
