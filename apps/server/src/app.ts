@@ -8,7 +8,9 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from './config/schema.js';
+import type { AuthModule } from './domain/auth/auth-module.js';
 import { AppError } from './http/app-error.js';
+import { registerIdentity } from './http/auth.routes.js';
 import { handleError } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerRequestHooks } from './http/hooks.js';
@@ -38,6 +40,11 @@ export interface AppDeps {
   testRoutes?: boolean;
   /** Timeout of each health/readiness check. Default 2000 ms. */
   healthCheckTimeoutMs?: number;
+  /**
+   * Identity (domain/auth/auth-module.ts): when given, the authentication hook sets `request.actor`
+   * from Bearer tokens and the /api/auth/*, JWKS and MFA-reset routes are registered.
+   */
+  auth?: AuthModule;
 }
 
 /** Process-level state main.ts drives and probes read. */
@@ -146,7 +153,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Every route names its policy (config.policy) or the app does not build; enforced against
   // request.actor before validation (policies/route-policy.ts).
-  installRoutePolicy(app, { makeError: (status, code, message) => new AppError(status, code, message) });
+  installRoutePolicy(app, {
+    mfaRequiredRoles: config.mfaRequiredRoles,
+    makeError: (status, code, message) => new AppError(status, code, message),
+  });
 
   registerRequestHooks(app, { metrics, shuttingDown: () => health.shuttingDown });
   await app.register(helmet, {
@@ -182,6 +192,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     throw notFound(request);
   });
 
+  // Identity first: its onRequest hook turns Bearer tokens into request.actor for every route.
+  if (deps.auth) registerIdentity(app, deps.auth);
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
   registerOpenApiRoute(app);

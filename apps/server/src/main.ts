@@ -23,6 +23,8 @@ import {
   unknownElectraVariables,
 } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { AuditRepository } from './domain/audit/audit.repository.js';
+import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
 import type { ReadinessGate } from './observability/health.js';
 import { createLogger, type Logger, stdoutDestination } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -115,15 +117,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
 
   let app: FastifyInstance | undefined;
   let metricsApp: FastifyInstance | undefined;
+  let identity: AuthSetup | undefined;
   try {
     await options.beforeListen?.({ config, db, logger });
     const metrics = createMetrics({ version, poolStats: () => db.poolStats() });
+    identity = createAuthFromConfig({ config, db, audit: new AuditRepository(db), logger });
     app = await buildApp({
       config,
       db,
       logger,
       metrics,
       version,
+      auth: identity.auth,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
     });
@@ -134,6 +139,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     }
   } catch (err) {
     await app?.close().catch(() => undefined);
+    await identity?.close().catch(() => undefined);
     await db.close().catch((e: unknown) => logger.error({ err: e }, 'closing the database failed'));
     throw err;
   }
@@ -176,6 +182,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       await within(closed, 1000);
     }
     if (metricsApp) await within(metricsApp.close(), 1000);
+    await identity
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'closing mail/redis connections failed'));
     try {
       await db.close();
     } catch (err) {

@@ -7,8 +7,11 @@ import { dbActivityCommand } from './db-activity.js';
 import { dbCheckCommand } from './db-check.js';
 import { dbLongQueriesCommand } from './db-long-queries.js';
 import { dbTerminateCommand } from './db-terminate.js';
+import { keysRotateCommand } from './keys-rotate.js';
+import { mailOutboxCommand } from './mail-outbox.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
+import { sessionsRevokeAllCommand } from './sessions-revoke-all.js';
 import { verifyCommand } from './verify.js';
 import { versionCommand } from './version.js';
 
@@ -19,6 +22,9 @@ export const commands: CliCommand[] = [
   dbActivityCommand,
   dbLongQueriesCommand,
   dbTerminateCommand,
+  keysRotateCommand,
+  sessionsRevokeAllCommand,
+  mailOutboxCommand,
   verifyCommand,
   versionCommand,
 ];
