@@ -31,8 +31,13 @@ describe('election lifecycle', () => {
     for (const s of ELECTION_STATES) {
       const seen = new Set([s]);
       const todo = [s];
-      while (todo.length)
-        for (const n of nextStates(todo.pop()!)) if (!seen.has(n)) seen.add(n), todo.push(n);
+      for (let cur = todo.pop(); cur !== undefined; cur = todo.pop()) {
+        for (const n of nextStates(cur)) {
+          if (seen.has(n)) continue;
+          seen.add(n);
+          todo.push(n);
+        }
+      }
       assert.ok(seen.has('published') || seen.has('cancelled'), s);
     }
   });
