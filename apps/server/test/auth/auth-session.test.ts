@@ -69,6 +69,25 @@ describe('sessions over HTTP: login, refresh rotation, reuse detection, logout, 
     assert.ok(Number(rows[0]!.n) >= 2);
   });
 
+  test('unknown accounts cost about as much time as wrong passwords (dummy argon2 verification)', async () => {
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const timed = async (name: string) => {
+      const t0 = performance.now();
+      const r = await login(h.app, name, 'some wrong password');
+      assert.equal(r.status, 401);
+      return performance.now() - t0;
+    };
+    for (let i = 0; i < 4; i++) await createUser(h.auth, { email: `timing${i}@uni.example` });
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      known.push(await timed(`timing${i}@uni.example`));
+      unknown.push(await timed(`nobody${i}@uni.example`));
+    }
+    const ratio = median(unknown) / median(known);
+    assert.ok(ratio > 0.4 && ratio < 2.5, `unknown/known time ratio ${ratio.toFixed(2)}`);
+  });
+
   test('refresh rotates; a spent token presented again revokes the whole family', async () => {
     const l = await login(h.app, 'ada.voter@uni.example');
     const r1 = await call(h.app, {
