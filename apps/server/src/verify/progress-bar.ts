@@ -34,6 +34,7 @@ export function terminalProgressBar(stream: NodeJS.WriteStream, now: () => numbe
     },
     done() {
       if (drawn) stream.write('\r\x1b[K');
+      drawn = false;
     },
   };
 }

@@ -2,7 +2,7 @@
  * `electra verify <record-file>`: check a downloaded election record end to end (protocol §11)
  * with every check of @electra/core's verifier, ballots spread over worker threads. Exit codes:
  * 0 the record is valid, 1 it is not (each failure with its code and place), 2 the file cannot be
- * read or is not an electra-record at all.
+ * read or is not an electra-record at all (or the verification itself could not run: no verdict).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -69,7 +69,8 @@ docs/protocol.md §11: hash chain, setup and trustee ceremony, every ballot's si
 proofs, credential list, revote policy, challenged ballots, the encrypted tally, every partial
 decryption proof and the result. Ballots are verified in parallel on worker threads.
 
-Exit codes: 0 the record is valid, 1 it is invalid, 2 the file is unreadable or not a record.
+Exit codes: 0 the record is valid, 1 it is invalid, 2 the file is unreadable or not a record
+(or the verification could not run at all: no verdict).
 
 Options:
   --json              Print the full report as JSON on stdout
@@ -112,6 +113,11 @@ Examples:
         onProgress: bar ? (p) => bar.update(p) : undefined,
         clock: () => performance.now(),
       });
+    } catch (e) {
+      // No verdict (e.g. a worker thread died): exit 2 like an unreadable file, never 1 ("invalid").
+      bar?.done();
+      cliRuntime.err(`electra verify: verification could not run: ${(e as Error).message}\n`);
+      return 2;
     } finally {
       bar?.done();
     }
