@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Copies the server's non-TypeScript runtime files (SQL migrations) from apps/server/src to
-// apps/server/dist after `tsc -b`, so the built server finds them next to its modules exactly as
+// Copies the server's non-TypeScript runtime files (SQL migrations, the common-password list) from
+// apps/server/src to apps/server/dist after `tsc -b`, so the built server finds them next to its modules exactly as
 // tsx does under src. Stale copies (a file removed from src) are deleted. Run by `npm run build`.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ASSET = /\.sql$/;
+const ASSET = /\.(sql|txt)$/;
 const pairs = [[join(root, 'apps/server/src'), join(root, 'apps/server/dist')]];
 
 function walk(dir, out = []) {
