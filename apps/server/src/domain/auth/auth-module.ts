@@ -9,6 +9,7 @@ import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { Mailer } from '../mail/mailer.js';
 import { type Argon2Params, createPasswordHasher, OWASP_ARGON2ID } from '../users/password-hasher.js';
+import { shippedCommonPasswords } from '../users/password-policy.js';
 import { createPgUsersRepository } from '../users/users.pg-repository.js';
 import { createAuthService } from './auth-service.js';
 import { type Clock, systemClock } from './clock.js';
@@ -74,6 +75,8 @@ export interface AuthModuleOptions {
 
 export function createAuthModule(o: AuthModuleOptions) {
   const clock = o.clock ?? systemClock;
+  // Load the common-password list now: a build that lost it fails at start, not at a password change.
+  shippedCommonPasswords();
   const issuer = o.issuer ?? 'electra';
   const box = createSecretBox(o.keyEncryptionKey);
   const users = createPgUsersRepository(o.db);
