@@ -12,6 +12,7 @@ import { signBallot } from '../src/ballot/sign.js';
 import { ballotJsonTracker } from '../src/ballot/tracker.js';
 import type { BoardEvent } from '../src/board/event.js';
 import { deriveCredentialKey, generateCredential } from '../src/credentials.js';
+import { electionFingerprint, parseElectionParams } from '../src/election.js';
 import { Ciphertext } from '../src/elgamal.js';
 import { baseMul, Scalar } from '../src/group/group.js';
 import { randomSelection, type SimulatedElection } from '../src/record/simulate-election.js';
@@ -255,6 +256,174 @@ export const TAMPERS: readonly Tamper[] = [
       const h = heightOf(events, 'end-ballots');
       events.splice(h, 0, result);
       return { events: rechain(events), height: h };
+    },
+  },
+  {
+    name: 'a ballot made for another election',
+    code: 'BALLOT_WRONG_ELECTION',
+    apply: (e) => replaceBallot(e, (json) => ({ ...json, election: json.credential })),
+  },
+  {
+    name: 'a ballot with a field missing',
+    code: 'BALLOT_MALFORMED',
+    apply: (e) =>
+      replaceBallot(e, (json) => {
+        const { signature: _, ...rest } = json;
+        return rest as BallotJson;
+      }),
+  },
+  {
+    name: 'an event repeated',
+    code: 'CHAIN_EVENT_DUPLICATE',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = countedBallotHeight(events);
+      events.splice(h + 1, 0, events[h]!);
+      return { events, height: h };
+    },
+  },
+  {
+    name: 'encrypted tally with a wrong ballot count',
+    code: 'ENCRYPTED_TALLY_COUNT_MISMATCH',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = heightOf(events, 'encrypted-tally');
+      (events[h]!.payload as { counted: number }).counted += 1;
+      return { events: rechain(events), height: h };
+    },
+  },
+  {
+    name: 'a partial decryption published twice (T_0)',
+    code: 'PARTIAL_DECRYPTION_DUPLICATE',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = heightOf(events, 'partial-decryption');
+      events.splice(h + 1, 0, events[h]!);
+      return { events: rechain(events), height: h + 1 };
+    },
+  },
+  {
+    name: 'a partial decryption by a trustee that does not exist',
+    code: 'PARTIAL_DECRYPTION_UNKNOWN_TRUSTEE',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = heightOf(events, 'partial-decryption', heightOf(events, 'partial-decryption'));
+      (events[h]!.payload as { trustee: number }).trustee = 9;
+      return { events: rechain(events), height: h };
+    },
+  },
+  {
+    name: 'a partial decryption without its factors',
+    code: 'PARTIAL_DECRYPTION_MALFORMED',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = heightOf(events, 'partial-decryption', heightOf(events, 'partial-decryption'));
+      (events[h]!.payload as { factors: unknown[] }).factors.pop();
+      return { events: rechain(events), height: h };
+    },
+  },
+  {
+    name: 'a quorum trustee’s partial decryption removed',
+    code: 'RESULT_QUORUM_MISSING',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      events.splice(heightOf(events, 'result') - 1, 1);
+      return { events: rechain(events), height: heightOf(events, 'result') };
+    },
+  },
+  {
+    name: 'result with a wrong ballot count',
+    code: 'RESULT_COUNTED_MISMATCH',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = heightOf(events, 'result');
+      (events[h]!.payload as { counted: number }).counted += 1;
+      return { events: rechain(events), height: h };
+    },
+  },
+  {
+    name: 'result without its counts',
+    code: 'RESULT_MALFORMED',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const h = heightOf(events, 'result');
+      (events[h]!.payload as { counts: unknown }).counts = [];
+      return { events: rechain(events), height: h };
+    },
+  },
+  {
+    name: 'setup with an unknown field',
+    code: 'SETUP_MALFORMED',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      (events[0]!.payload as Record<string, unknown>).note = 'hello';
+      return { events: rechain(events), height: 0 };
+    },
+  },
+  {
+    name: 'setup with an invalid manifest',
+    code: 'SETUP_ELECTION_INVALID',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      (
+        events[0]!.payload as { election: { manifest: { questions: unknown[] } } }
+      ).election.manifest.questions = [];
+      return { events: rechain(events), height: 0 };
+    },
+  },
+  {
+    name: 'trustee ceremony transcript altered',
+    code: 'SETUP_CEREMONY_INVALID',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const setup = events[0]!.payload as {
+        ceremony: { singleKey: { publicKey: string } };
+        credentials: string[];
+      };
+      setup.ceremony.singleKey.publicKey = setup.credentials[0]!;
+      return { events: rechain(events), height: 0 };
+    },
+  },
+  {
+    name: 'ceremony run for another manifest',
+    code: 'SETUP_CEREMONY_MANIFEST_MISMATCH',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const setup = events[0]!.payload as unknown as {
+        election: { manifest: { title: string } };
+        fingerprint: string;
+      };
+      setup.election.manifest.title = 'Another election';
+      const parsed = parseElectionParams(setup.election);
+      if (!parsed.ok) throw new Error('tamper: manifest');
+      setup.fingerprint = electionFingerprint(parsed.params);
+      return { events: rechain(events), height: 0 };
+    },
+  },
+  {
+    name: 'election public key replaced (fingerprint recomputed)',
+    code: 'SETUP_ELECTION_KEY_MISMATCH',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      const setup = events[0]!.payload as unknown as {
+        election: { publicKey: string };
+        fingerprint: string;
+        credentials: string[];
+      };
+      setup.election.publicKey = setup.credentials[0]!;
+      const parsed = parseElectionParams(setup.election);
+      if (!parsed.ok) throw new Error('tamper: key');
+      setup.fingerprint = electionFingerprint(parsed.params);
+      return { events: rechain(events), height: 0 };
+    },
+  },
+  {
+    name: 'a credential that is not a group element',
+    code: 'SETUP_CREDENTIAL_INVALID',
+    apply: (e) => {
+      const events = cloneEvents(e.events);
+      (events[0]!.payload as { credentials: string[] }).credentials.push('not-a-point');
+      return { events: rechain(events), height: 0 };
     },
   },
 ];
