@@ -42,7 +42,7 @@ function matchesExpected(err, expected) {
   if (expected === undefined) return true;
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && err instanceof expected) return true;
-    if (Error.isPrototypeOf(expected) || expected === Error) return false;
+    if (expected === Error || Object.prototype.isPrototypeOf.call(Error, expected)) return false;
     return expected(err) === true;
   }
   if (expected instanceof RegExp) return expected.test(String(err?.message ?? err));
