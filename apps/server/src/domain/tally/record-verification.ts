@@ -1,0 +1,55 @@
+/**
+ * Runs the independent verifier (protocol §11, the core's `verifyRecord`) on an election record
+ * exactly as the server stores and serves it, with ballot proofs spread over worker threads
+ * (verify/worker-pool-executor.ts). The tally is only declared final when this passes: the server
+ * checks its own work with the same code every observer runs, over the same bytes they download.
+ */
+import {
+  type BallotExecutorFactory,
+  inlineBallotExecutor,
+  type RecordChunk,
+  type VerificationReport,
+  verifyRecord,
+} from '@electra/core';
+import { workerPoolExecutor } from '../../verify/worker-pool-executor.js';
+
+export interface RecordVerifierOptions {
+  /** Worker threads for ballot proofs; 0 verifies on the calling thread (tests, tiny elections). */
+  readonly threads: number;
+  /** Failures kept in the report (the rest are counted). Default 200. */
+  readonly maxFailures?: number;
+  readonly clock?: () => number;
+}
+
+export type RecordVerifier = (
+  record: () => AsyncIterable<RecordChunk>,
+  options: { readonly requireComplete: boolean },
+) => Promise<VerificationReport>;
+
+/** A verifier bound to an executor choice; rejects only when the verification itself cannot run. */
+export function recordVerifier(options: RecordVerifierOptions): RecordVerifier {
+  const executor: BallotExecutorFactory =
+    options.threads > 0 ? workerPoolExecutor(options.threads) : inlineBallotExecutor;
+  return (record, { requireComplete }) =>
+    verifyRecord(record, {
+      executor,
+      requireComplete,
+      maxFailures: options.maxFailures ?? 200,
+      clock: options.clock,
+    });
+}
+
+/** The parts of a report worth an audit entry or a log line (the full report goes to tally_verifications). */
+export function reportDigest(report: VerificationReport): Record<string, unknown> {
+  return {
+    valid: report.valid,
+    readable: report.readable,
+    failedChecks: report.checks.filter((c) => c.status === 'failed').map((c) => c.code),
+    failures: report.failures.slice(0, 20).map((f) => ({
+      code: f.code,
+      ...(f.height === undefined ? {} : { height: f.height }),
+      message: f.message.slice(0, 300),
+    })),
+    failureCount: report.failures.length + report.summary.failuresOmitted,
+  };
+}
