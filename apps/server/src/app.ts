@@ -9,6 +9,8 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { AuthModule } from './domain/auth/auth-module.js';
+import type { AccessModule } from './domain/user-admin/access-module.js';
+import { registerAccess } from './http/access.routes.js';
 import { AppError } from './http/app-error.js';
 import { registerIdentity } from './http/auth.routes.js';
 import { handleError } from './http/error-handler.js';
@@ -45,6 +47,11 @@ export interface AppDeps {
    * from Bearer tokens and the /api/auth/*, JWKS and MFA-reset routes are registered.
    */
   auth?: AuthModule;
+  /**
+   * Access control (domain/user-admin/access-module.ts): the audit log, account administration and
+   * voter-roll import routes. Needs `auth` (the actor comes from its authentication hook).
+   */
+  access?: AccessModule;
 }
 
 /** Process-level state main.ts drives and probes read. */
@@ -194,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Identity first: its onRequest hook turns Bearer tokens into request.actor for every route.
   if (deps.auth) registerIdentity(app, deps.auth);
+  if (deps.access) registerAccess(app, deps.access);
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
   registerOpenApiRoute(app);

@@ -25,6 +25,7 @@ import {
 import type { Config } from './config/schema.js';
 import { AuditRepository } from './domain/audit/audit.repository.js';
 import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
+import { createAccessModule } from './domain/user-admin/access-module.js';
 import type { ReadinessGate } from './observability/health.js';
 import { createLogger, type Logger, stdoutDestination } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -121,7 +122,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   try {
     await options.beforeListen?.({ config, db, logger });
     const metrics = createMetrics({ version, poolStats: () => db.poolStats() });
-    identity = createAuthFromConfig({ config, db, audit: new AuditRepository(db), logger });
+    const audit = new AuditRepository(db);
+    identity = createAuthFromConfig({ config, db, audit, logger });
+    const access = createAccessModule({
+      db,
+      audit,
+      auth: identity.auth,
+      publicUrl: config.publicUrl,
+      onInvitationError: (_email, err) => logger.warn({ err }, 'invitation email failed'),
+    });
     app = await buildApp({
       config,
       db,
@@ -129,6 +138,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       metrics,
       version,
       auth: identity.auth,
+      access,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
     });

@@ -3,6 +3,8 @@
  * Add a command by writing `commands/<name>.ts` exporting a CliCommand and appending it here.
  */
 import type { CliCommand } from '../command.js';
+import { adminCreateCommand } from './admin-create.js';
+import { auditVerifyCommand } from './audit-verify.js';
 import { dbActivityCommand } from './db-activity.js';
 import { dbCheckCommand } from './db-check.js';
 import { dbLongQueriesCommand } from './db-long-queries.js';
@@ -12,6 +14,7 @@ import { mailOutboxCommand } from './mail-outbox.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { sessionsRevokeAllCommand } from './sessions-revoke-all.js';
+import { usersImportCommand } from './users-import.js';
 import { verifyCommand } from './verify.js';
 import { versionCommand } from './version.js';
 
@@ -25,6 +28,9 @@ export const commands: CliCommand[] = [
   keysRotateCommand,
   sessionsRevokeAllCommand,
   mailOutboxCommand,
+  adminCreateCommand,
+  usersImportCommand,
+  auditVerifyCommand,
   verifyCommand,
   versionCommand,
 ];
