@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { AuthModule } from './domain/auth/auth-module.js';
+import type { TallyModule } from './domain/tally/tally-module.js';
 import type { AccessModule } from './domain/user-admin/access-module.js';
 import { registerAccess } from './http/access.routes.js';
 import { AppError } from './http/app-error.js';
@@ -20,6 +21,7 @@ import { registerMetricsRoute } from './http/metrics.routes.js';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.routes.js';
 import { requestIdFor } from './http/request-id.js';
 import { errorResponseSchema } from './http/schemas.js';
+import { registerTallyRoutes } from './http/tally.routes.js';
 import { registerTestOnlyRoutes } from './http/test-only.routes.js';
 import { buildValidator } from './http/validator-compiler.js';
 import { HealthMonitor, type ReadinessGate } from './observability/health.js';
@@ -52,6 +54,11 @@ export interface AppDeps {
    * voter-roll import routes. Needs `auth` (the actor comes from its authentication hook).
    */
   access?: AccessModule;
+  /**
+   * Tally and results (domain/tally/tally-module.ts): start the tally, trustees' partial decryptions,
+   * verification, publication, results. Needs `auth` (the actor comes from its authentication hook).
+   */
+  tally?: TallyModule;
 }
 
 /** Process-level state main.ts drives and probes read. */
@@ -202,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Identity first: its onRequest hook turns Bearer tokens into request.actor for every route.
   if (deps.auth) registerIdentity(app, deps.auth);
   if (deps.access) registerAccess(app, deps.access);
+  if (deps.tally) registerTallyRoutes(app, deps.tally);
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
   registerOpenApiRoute(app);
