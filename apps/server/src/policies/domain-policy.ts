@@ -27,10 +27,11 @@ export type ElectionState = (typeof ELECTION_STATES)[number];
 /** Legal lifecycle transitions; anything else is refused. */
 export const ELECTION_TRANSITIONS: Readonly<Record<ElectionState, readonly ElectionState[]>> = {
   draft: ['key_ceremony', 'cancelled'],
-  key_ceremony: ['ready', 'cancelled'],
+  // back to draft when a ceremony fails or is restarted (domain/elections/election-state.ts)
+  key_ceremony: ['ready', 'draft', 'cancelled'],
   ready: ['open', 'cancelled'],
   open: ['closed', 'cancelled'],
-  closed: ['tallying'],
+  closed: ['tallying', 'cancelled'],
   tallying: ['tallied'],
   tallied: ['published'],
   published: [],
@@ -74,6 +75,12 @@ interface ActionResources {
   'election.edit': ElectionResource;
   'election.transition': ElectionResource & { to: ElectionState };
   'election.view_results': ElectionResource;
+  /** list every election and read any one in full, including drafts (staff) */
+  'election.view_all': null;
+  /** turnout, analytics and exports: counts only, never choices */
+  'election.view_turnout': ElectionResource;
+  /** read or replace the explicit voter list */
+  'election.manage_voters': ElectionResource;
   'ballot.cast': BallotResource;
   'roll.import': null;
   'user.view': UserResource;
@@ -89,6 +96,9 @@ export const DOMAIN_ACTIONS = [
   'election.edit',
   'election.transition',
   'election.view_results',
+  'election.view_all',
+  'election.view_turnout',
+  'election.manage_voters',
   'ballot.cast',
   'roll.import',
   'user.view',
@@ -160,6 +170,15 @@ export function can<A extends DomainAction>(
   switch (action) {
     case 'election.create':
     case 'roll.import':
+      return isOfficer ? ok : deny('FORBIDDEN', 'Officers only');
+    case 'election.view_all':
+      return has('officer', 'admin', 'auditor') ? ok : deny('FORBIDDEN', 'Staff only');
+    case 'election.view_turnout':
+      // every state: in draft the eligible count is how officers check the roll before the ceremony
+      return has('officer', 'admin', 'auditor')
+        ? ok
+        : deny('FORBIDDEN', 'Officers, admins and auditors only');
+    case 'election.manage_voters':
       return isOfficer ? ok : deny('FORBIDDEN', 'Officers only');
     case 'audit.read':
       return has('auditor', 'admin') ? ok : deny('FORBIDDEN', 'Auditors and admins only');

@@ -46,3 +46,17 @@ CREATE TABLE election_voters (
   PRIMARY KEY (election_id, user_id)
 );
 CREATE INDEX election_voters_user_idx ON election_voters (user_id);
+
+-- Mail sent about an election, one row per voter, kind and slot (invitation and results: slot 0;
+-- reminders: the number of reminder intervals since the voter's invitation). The row is claimed
+-- (inserted) before the mail is sent, so several replicas never send the same notification twice;
+-- it is deleted again when sending fails, so the next scheduler tick retries. Holds no ballot data.
+CREATE TABLE election_notifications (
+  election_id uuid        NOT NULL REFERENCES elections (id) ON DELETE CASCADE,
+  user_id     uuid        NOT NULL REFERENCES users (id),
+  kind        text        NOT NULL CHECK (kind IN ('invitation', 'reminder', 'results')),
+  slot        integer     NOT NULL DEFAULT 0 CHECK (slot >= 0),
+  sent_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (election_id, kind, slot, user_id)
+);
+CREATE INDEX election_notifications_user_idx ON election_notifications (election_id, user_id, kind);
