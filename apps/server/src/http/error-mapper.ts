@@ -5,6 +5,7 @@
  * an outage: a generic 500 whose details go only to the log. Stable codes are listed in
  * ERROR_CODE_STATUS; later features add their domain codes there so routes can call `appError(code)`.
  */
+import { CASTING_ERROR_STATUS } from '../domain/casting/casting-errors.js';
 import { TALLY_ERROR_STATUS } from '../domain/tally/tally-errors.js';
 import { AppError } from './app-error.js';
 
@@ -29,6 +30,8 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   SERVICE_UNAVAILABLE: 503,
   // tally and results (domain/tally/tally-errors.ts)
   ...TALLY_ERROR_STATUS,
+  // casting, audited ballots, board (domain/casting/casting-errors.ts)
+  ...CASTING_ERROR_STATUS,
 });
 
 /** Generic code and message for a status, used when the error itself has nothing safe to say. */

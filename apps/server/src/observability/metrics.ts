@@ -23,10 +23,32 @@ export interface Metrics {
   readonly httpRequestDuration: Histogram<HttpLabels>;
   /** Record one finished request. */
   observeRequest(method: string, route: string, status: number, durationSeconds: number): void;
+  /** Ballots over HTTP (issue 5): accepted, duplicate resubmissions, rejections by error code. */
+  readonly ballotsTotal: Counter<'outcome' | 'reason'>;
+  /** Wall time of one ballot verification in the worker pool, queueing included. */
+  readonly ballotVerificationSeconds: Histogram<never>;
+  /** Where the board gauges read their values at scrape time (set by the casting module). */
+  setBoardSource(source: BoardMetricsSource): void;
   /** Prometheus text exposition of everything registered. */
   render(): Promise<string>;
   readonly contentType: string;
 }
+
+/** One election's board, as the board gauges export it. */
+export interface BoardMetricsSample {
+  readonly election: string;
+  /** Number of events on the board. */
+  readonly height: number;
+  /** The latest checkpoint height (a multiple of BOARD_CHECKPOINT_INTERVAL) and its event hash, hex. */
+  readonly checkpointHeight: number;
+  readonly checkpointHead: string;
+}
+export type BoardMetricsSource = () => Promise<readonly BoardMetricsSample[]>;
+
+/** Board heads are compared across replicas at heights that are multiples of this (BoardHeadMismatch). */
+export const BOARD_CHECKPOINT_INTERVAL = 100;
+
+export const BALLOT_VERIFICATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export interface MetricsOptions {
   version: string;
@@ -84,6 +106,53 @@ export function createMetrics(options: MetricsOptions): Metrics {
     });
   }
 
+  const ballotsTotal = new Counter<'outcome' | 'reason'>({
+    name: 'electra_ballots_total',
+    help: 'Ballots submitted over HTTP, by outcome (accepted, rejected, duplicate) and reason (error code or "none").',
+    labelNames: ['outcome', 'reason'],
+    registers: [registry],
+  });
+  ballotsTotal.inc({ outcome: 'accepted', reason: 'none' }, 0);
+  const ballotVerificationSeconds = new Histogram({
+    name: 'electra_ballot_verification_seconds',
+    help: 'Time to verify one submitted ballot in the worker pool, queueing included.',
+    buckets: BALLOT_VERIFICATION_BUCKETS,
+    registers: [registry],
+  });
+  let boardSource: BoardMetricsSource | undefined;
+  let boardSamples: Promise<readonly BoardMetricsSample[]> | undefined;
+  // Both board gauges are filled from one database read per scrape.
+  const readBoards = (): Promise<readonly BoardMetricsSample[]> => {
+    boardSamples ??= (boardSource ? boardSource() : Promise.resolve([])).finally(() => {
+      setTimeout(() => {
+        boardSamples = undefined;
+      }, 1000).unref();
+    });
+    return boardSamples;
+  };
+  new Gauge({
+    name: 'electra_board_height',
+    help: 'Number of events on the public board of each election.',
+    labelNames: ['election'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const b of await readBoards()) this.set({ election: b.election }, b.height);
+    },
+  });
+  new Gauge({
+    name: 'electra_board_head_info',
+    help: `Always 1; labels give the hash (hex) of the board event at the latest height that is a multiple of ${BOARD_CHECKPOINT_INTERVAL}, read from the database (replicas must agree).`,
+    labelNames: ['election', 'height', 'head'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const b of await readBoards()) {
+        this.set({ election: b.election, height: String(b.checkpointHeight), head: b.checkpointHead }, 1);
+      }
+    },
+  });
+
   if (options.defaultMetrics !== false) {
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   }
@@ -96,6 +165,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const labels = { method, route, status: String(status) };
       httpRequestsTotal.inc(labels);
       httpRequestDuration.observe(labels, durationSeconds);
+    },
+    ballotsTotal,
+    ballotVerificationSeconds,
+    setBoardSource(source) {
+      boardSource = source;
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,
