@@ -12,6 +12,8 @@ import {
   verifyRecord,
 } from '@electra/core';
 import { workerPoolExecutor } from '../../verify/worker-pool-executor.js';
+import type { TallyRepository, VerificationRow } from './tally.repository.js';
+import type { TallyBoardPort } from './tally-ports.js';
 
 export interface RecordVerifierOptions {
   /** Worker threads for ballot proofs; 0 verifies on the calling thread (tests, tiny elections). */
@@ -52,4 +54,42 @@ export function reportDigest(report: VerificationReport): Record<string, unknown
     })),
     failureCount: report.failures.length + report.summary.failuresOmitted,
   };
+}
+
+export interface StoredVerificationDeps {
+  readonly board: Pick<TallyBoardPort, 'head' | 'record'>;
+  readonly repository: Pick<TallyRepository, 'tally' | 'insertVerification'>;
+  readonly verifier: RecordVerifier;
+  readonly logger: { error(obj: object, msg: string): void };
+}
+
+/**
+ * Verify the record of `electionId` as stored and keep the report in tally_verifications. A record
+ * with a result must be complete (§11 step 5); before that, a running election's record is checked
+ * as far as it goes. Rejects only when the verification cannot run (logged as an error).
+ */
+export async function verifyStoredRecord(
+  deps: StoredVerificationDeps,
+  electionId: string,
+  verifiedBy: string,
+): Promise<VerificationRow> {
+  const head = await deps.board.head(electionId);
+  const tally = await deps.repository.tally(electionId);
+  let report: VerificationReport;
+  try {
+    report = await deps.verifier(() => deps.board.record(electionId), {
+      requireComplete: tally?.result != null,
+    });
+  } catch (e) {
+    deps.logger.error({ electionId, err: e }, 'tally verification error: the verifier could not run');
+    throw e;
+  }
+  return deps.repository.insertVerification({
+    electionId,
+    headHeight: head.height,
+    headHash: head.hash,
+    valid: report.valid,
+    report,
+    verifiedBy,
+  });
 }

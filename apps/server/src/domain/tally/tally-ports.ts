@@ -5,7 +5,7 @@
  * modules; keeping them narrow lets the tally be tested and reasoned about on its own, and keeps the
  * dependency one-way (nobody needs the tally to build).
  */
-import type { BoardEvent, EventType, RecordChunk, Scalar } from '@electra/core';
+import type { BoardEvent, EventType, RecordChunk, SingleTrusteeSecrets } from '@electra/core';
 import type { Queryable } from '../../store/database.js';
 import type { ElectionState } from '../elections/election-state.js';
 
@@ -27,7 +27,9 @@ export interface TallyElectionsPort {
     to: ElectionState,
     actor: string,
     tx: Queryable,
-  ): Promise<void>;
+  ): Promise<unknown>;
+  /** After a transition committed: wakes listeners (the notifier); never throws. */
+  committed?(election: TallyElection, from: ElectionState): void;
 }
 
 export interface BoardHeadInfo {
@@ -55,8 +57,11 @@ export interface TallyBoardPort {
 export interface TallyTrusteesPort {
   /** Trustee index j ≥ 1 of this user in the election's ceremony, or null when not a trustee. */
   trusteeIndexOf(electionId: string, userId: string): Promise<number | null>;
-  /** Electra's own key share x_0 (T_0, protocol §8.1), decrypted from the server's store. */
-  singleTrusteeShare(electionId: string): Promise<Scalar>;
+  /**
+   * Electra's own trustee T_0 (protocol §8.1): its secrets of the completed ceremony, opened from
+   * the server's sealed store; null when there is no completed ceremony.
+   */
+  serverTrusteeSecrets(electionId: string): Promise<SingleTrusteeSecrets | null>;
 }
 
 export interface ResultsNotifier {

@@ -8,7 +8,7 @@
  * together under the election's row lock, re-checking the state it computed from.
  */
 import {
-  computePartialDecryption,
+  createPartialDecryption,
   decryptTally,
   encryptedTallyPayload,
   endBallotsPayload,
@@ -18,7 +18,6 @@ import {
   parseEncryptedTallyPayload,
   type RandomSource,
   resultPayload,
-  type VerificationReport,
   type VerifiedSetup,
   verifyPartialDecryption,
 } from '@electra/core';
@@ -28,7 +27,7 @@ import type { AuditSink } from '../audit/audit-sink.js';
 import type { ElectionState } from '../elections/election-state.js';
 import { presentResults, type QuestionResult } from './election-results.js';
 import { computeEncryptedTally, loadSetup } from './encrypted-tally.js';
-import { type RecordVerifier, reportDigest } from './record-verification.js';
+import { type RecordVerifier, reportDigest, verifyStoredRecord } from './record-verification.js';
 import type { TallyRepository, TallyRow, VerificationRow } from './tally.repository.js';
 import { TallyError } from './tally-errors.js';
 import type { TallyBoardPort, TallyElection, TallyElectionsPort, TallyTrusteesPort } from './tally-ports.js';
@@ -91,6 +90,13 @@ export class TallyService {
     }
   }
 
+  /** Tell the elections module's listeners about a committed transition (notifications). */
+  private async committed(electionId: string, from: ElectionState): Promise<void> {
+    if (!this.deps.elections.committed) return;
+    const election = await this.deps.elections.getElection(electionId);
+    if (election) this.deps.elections.committed(election, from);
+  }
+
   /** The verified setup event of the board (cached). */
   async setup(electionId: string): Promise<VerifiedSetup> {
     const cached = this.setups.get(electionId);
@@ -149,8 +155,15 @@ export class TallyService {
     if (!computed.ok) throw new TallyError(computed.code, computed.message);
     const payload = encryptedTallyPayload(computed.tally);
     const ciphertexts = flattenTally(computed.tally);
-    const share = await this.deps.trustees.singleTrusteeShare(electionId);
-    const own = computePartialDecryption(setup.fingerprintBytes, 0, share, ciphertexts, this.deps.random);
+    const secrets = await this.deps.trustees.serverTrusteeSecrets(electionId);
+    if (!secrets) {
+      this.deps.logger.error(
+        { electionId },
+        "tally error: no sealed T_0 secrets for the election's ceremony",
+      );
+      throw new TallyError('T0_SHARE_INVALID', "Electra's own trustee share is missing");
+    }
+    const own = createPartialDecryption(setup.fingerprintBytes, secrets, ciphertexts, this.deps.random);
     const check = verifyPartialDecryption(setup.fingerprintBytes, setup.key, ciphertexts, own);
     if (!check.ok) {
       // T_0's stored share does not match its verification key h_0: the ceremony store is corrupted.
@@ -160,7 +173,7 @@ export class TallyService {
       );
       throw new TallyError('T0_SHARE_INVALID', "Electra's own trustee share does not match the ceremony");
     }
-    return this.deps.db.transaction('tally.start', async (tx) => {
+    const started = await this.deps.db.transaction('tally.start', async (tx) => {
       await this.lockState(electionId, tx, 'closed');
       const now = await this.deps.board.head(electionId, tx);
       if (now.height !== head.height || now.hash !== head.hash) {
@@ -207,6 +220,8 @@ export class TallyService {
       const stored = await this.deps.repository.tally(electionId, tx);
       return stored!;
     });
+    await this.committed(electionId, 'closed');
+    return started;
   }
 
   /** The encrypted tally and the decryption progress (public from tallying on). */
@@ -358,9 +373,9 @@ export class TallyService {
           .join(', ')}); the election stays in tallying`,
       );
     }
-    const state = await this.deps.db.transaction('tally.tallied', async (tx) => {
+    const moved = await this.deps.db.transaction('tally.tallied', async (tx) => {
       const current = await this.deps.repository.lockElection(electionId, tx);
-      if (current !== 'tallying') return current as ElectionState;
+      if (current !== 'tallying') return { state: current as ElectionState, moved: false };
       await this.deps.elections.transition(electionId, 'tallying', 'tallied', ctx.actor, tx);
       await this.deps.audit.append(
         {
@@ -377,9 +392,10 @@ export class TallyService {
         },
         tx,
       );
-      return 'tallied' as const;
+      return { state: 'tallied' as const, moved: true };
     });
-    return { state, verification };
+    if (moved.moved) await this.committed(electionId, 'tallying');
+    return { state: moved.state, verification };
   }
 
   private async publishResult(electionId: string, tally: TallyRow, ctx: ActionContext): Promise<TallyRow> {
@@ -422,30 +438,9 @@ export class TallyService {
     });
   }
 
-  /**
-   * Run the verifier (protocol §11) over the record as stored and keep its report. A record with a
-   * result must be complete; before that, a running election's record is checked as far as it goes.
-   */
-  async verifyStored(electionId: string, verifiedBy: string): Promise<VerificationRow> {
-    const head = await this.deps.board.head(electionId);
-    const tally = await this.deps.repository.tally(electionId);
-    let report: VerificationReport;
-    try {
-      report = await this.deps.verifier(() => this.deps.board.record(electionId), {
-        requireComplete: tally?.result != null,
-      });
-    } catch (e) {
-      this.deps.logger.error({ electionId, err: e }, 'tally verification error: the verifier could not run');
-      throw e;
-    }
-    return this.deps.repository.insertVerification({
-      electionId,
-      headHeight: head.height,
-      headHash: head.hash,
-      valid: report.valid,
-      report,
-      verifiedBy,
-    });
+  /** Run the verifier (protocol §11) over the record as stored and keep its report. */
+  verifyStored(electionId: string, verifiedBy: string): Promise<VerificationRow> {
+    return verifyStoredRecord(this.deps, electionId, verifiedBy);
   }
 
   /** tallied → published, once the latest verification of the record passed. */
@@ -469,6 +464,7 @@ export class TallyService {
         tx,
       );
     });
+    await this.committed(electionId, 'tallied');
     return verification;
   }
 
