@@ -45,6 +45,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthModule): void
     },
     async (request, reply) => {
       noStore(reply);
+      auth.sweeper.maybeSweep((err) => request.log.warn({ err }, 'identity housekeeping failed'));
       const r = await auth.service.login(request.body.login, request.body.password, contextOf(request));
       switch (r.status) {
         case 'ok':

@@ -27,7 +27,7 @@ declare module 'fastify' {
 export function bearerToken(request: FastifyRequest): string | null | 'malformed' {
   const h = request.headers.authorization;
   if (h === undefined) return null;
-  const m = /^Bearer +([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/.exec(h.trim());
+  const m = /^Bearer +([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/i.exec(h.trim());
   return m ? m[1]! : 'malformed';
 }
 

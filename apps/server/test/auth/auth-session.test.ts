@@ -183,6 +183,21 @@ describe('sessions over HTTP: login, refresh rotation, reuse detection, logout, 
     assert.equal(r.status, 200);
   });
 
+  test('housekeeping removes sessions, refresh tokens and counters that can no longer matter', async () => {
+    const count = async (table: string) =>
+      Number((await tdb.db.query<{ n: string }>('t', `SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+    assert.ok((await count('auth_sessions')) > 0);
+    assert.ok((await count('login_failures')) > 0);
+    const fresh = await h.auth.sweeper.sweep();
+    assert.deepEqual(fresh, { refreshTokens: 0, sessions: 0, loginFailures: 0, resetCodes: 0 });
+    clock.advance(40 * 24 * 3600 * 1000);
+    const swept = await h.auth.sweeper.sweep();
+    assert.ok(swept.sessions > 0 && swept.loginFailures > 0, JSON.stringify(swept));
+    assert.equal(await count('auth_sessions'), 0);
+    assert.equal(await count('refresh_tokens'), 0);
+    assert.equal(await count('login_failures'), 0);
+  });
+
   test('validation errors are 400 and the password never reaches the logs', async () => {
     const r = await call(h.app, { method: 'POST', url: '/api/auth/login', payload: { login: 'x' } });
     assert.equal(r.status, 400);

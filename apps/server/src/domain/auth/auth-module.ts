@@ -12,13 +12,19 @@ import { type Argon2Params, createPasswordHasher, OWASP_ARGON2ID } from '../user
 import { shippedCommonPasswords } from '../users/password-policy.js';
 import { createPgUsersRepository } from '../users/users.pg-repository.js';
 import { createAuthService } from './auth-service.js';
+import { createAuthSweeper } from './auth-sweeper.js';
 import { type Clock, systemClock } from './clock.js';
 import { createKeyRing, generateSigningKey } from './key-ring.js';
 import { createLoginThrottle, createPgLoginFailureRepository, type LockoutPolicy } from './login-throttle.js';
 import { createPgMfaRepository } from './mfa.repository.js';
 import { createMfaService } from './mfa-service.js';
 import { createPasswordResetCodes, createPgPasswordResetRepository } from './password-reset.js';
-import { createPgRateLimiter, createRedisRateLimiter, type RateLimiter } from './rate-limiter.js';
+import {
+  createFallbackRateLimiter,
+  createPgRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+} from './rate-limiter.js';
 import { createSecretBox } from './secret-box.js';
 import { createSessionService } from './session-service.js';
 import { createPgSessionRepository } from './sessions.pg-repository.js';
@@ -62,8 +68,10 @@ export interface AuthModuleOptions {
   keyEncryptionKey: Uint8Array;
   mfaRequiredRoles: readonly Role[];
   publicUrl: string;
-  /** When set, per-IP counters live in Redis instead of PostgreSQL. */
+  /** When set, per-IP counters live in Redis instead of PostgreSQL (which takes over if Redis fails). */
   redis?: Redis | null;
+  /** Told when Redis fails and PostgreSQL counted instead. */
+  onRateLimiterError?: (err: unknown) => void;
   clock?: Clock;
   issuer?: string;
   /** How long key, session and revocation lookups are cached (default 5 s). */
@@ -96,9 +104,12 @@ export function createAuthModule(o: AuthModuleOptions) {
   });
   const mfa = createMfaService({ repository: createPgMfaRepository(o.db), box, clock, issuer: 'Electra' });
   const resetCodes = createPasswordResetCodes({ repository: createPgPasswordResetRepository(o.db), clock });
+  const pgLimiter = createPgRateLimiter(o.db, clock);
   const rateLimiter: RateLimiter = o.redis
-    ? createRedisRateLimiter(o.redis)
-    : createPgRateLimiter(o.db, clock);
+    ? createFallbackRateLimiter(createRedisRateLimiter(o.redis), pgLimiter, (err) =>
+        o.onRateLimiterError?.(err),
+      )
+    : pgLimiter;
   const service = createAuthService({
     db: o.db,
     users,
@@ -115,8 +126,11 @@ export function createAuthModule(o: AuthModuleOptions) {
     publicUrl: o.publicUrl,
   });
 
+  const sweeper = createAuthSweeper(o.db, clock);
+
   return {
     clock,
+    sweeper,
     users,
     hasher,
     keyRing,

@@ -74,6 +74,11 @@ export function createAuthFromConfig(o: {
     publicUrl: config.publicUrl,
     redis,
     rateLimits: authRateLimits(config.authRateLimitPerMin),
+    onRateLimiterError: (err) =>
+      logger.warn(
+        { err: { message: (err as Error).message } },
+        'redis rate limit failed: counting in PostgreSQL instead',
+      ),
   });
   return {
     auth,

@@ -70,3 +70,25 @@ export function createRedisRateLimiter(redis: Redis, prefix = 'electra:rl:'): Ra
     },
   };
 }
+
+/**
+ * Redis first, PostgreSQL when Redis fails (down, timeout): an outage of the optional cache must not
+ * turn every sign-in into a 500, and the limits still hold across replicas through the database.
+ */
+export function createFallbackRateLimiter(
+  primary: RateLimiter,
+  fallback: RateLimiter,
+  onError: (err: unknown) => void,
+): RateLimiter {
+  return {
+    kind: primary.kind,
+    async hit(key, limit, windowMs) {
+      try {
+        return await primary.hit(key, limit, windowMs);
+      } catch (err) {
+        onError(err);
+        return fallback.hit(key, limit, windowMs);
+      }
+    },
+  };
+}
