@@ -24,18 +24,18 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricEntry>> = {
   nodejs_heap_size_used_bytes: { source: 'server' },
   process_resident_memory_bytes: { source: 'server' },
   process_cpu_seconds_total: { source: 'server' },
-  electra_ballots_total: {
-    source: 'pending',
-    note: 'ballots over HTTP: counter {outcome="accepted|rejected", reason=<error code or "none">}',
-  },
+  electra_ballots_total: { source: 'server' },
   electra_board_height: {
     source: 'pending',
-    note: 'ballots over HTTP: gauge {election} = number of events on the board',
+    note:
+      'exported by the casting module (domain/casting/casting-module.ts) for every election whose board ' +
+      'exists: gauge {election} = number of events on the board; an app without boards has no series',
   },
   electra_board_head_info: {
     source: 'pending',
     note:
-      'ballots over HTTP: gauge = 1 {election, height, head}: hash (hex) of the board event at the latest ' +
+      'exported by the casting module for every election whose board exists (no series without one): ' +
+      'gauge = 1 {election, height, head}: hash (hex) of the board event at the latest ' +
       'checkpoint height (a multiple of a fixed interval, e.g. 100, so the series changes rarely), read ' +
       'from the database by every replica',
   },
