@@ -4,7 +4,11 @@
  * role changes under the policy rules.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { registerIdentity } from '../../src/http/auth.routes.js';
+import { registerRollRoutes } from '../../src/http/roll.routes.js';
+import { buildTestApp } from '../helpers/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { type AccessApp, accessApp, bearer, type SignedIn, signedIn } from './access-kit.js';
 
@@ -85,6 +89,33 @@ describe('voter roll import over HTTP', () => {
       ],
     );
     assert.equal(await a.auth.users.findByEmail('ok@uni.example'), null);
+  });
+
+  test('a roll over the byte limit is refused with 413, streamed or declared, and nothing is imported', async () => {
+    const { app } = await buildTestApp({
+      db: t.db,
+      setup: (x) => {
+        registerIdentity(x, a.auth);
+        registerRollRoutes(x, { importer: a.access.importer, invitations: false, maxBytes: 200 });
+      },
+    });
+    try {
+      const big = `email,name\n${Array.from({ length: 20 }, (_, i) => `big${i}@uni.example,Big ${i}`).join('\n')}\n`;
+      const headers = { 'content-type': 'text/csv', ...bearer(officer.token) };
+      const declared = await app.inject({ method: 'POST', url: '/api/roll/import', headers, payload: big });
+      assert.equal(declared.statusCode, 413);
+      const streamed = await app.inject({
+        method: 'POST',
+        url: '/api/roll/import',
+        headers,
+        payload: Readable.from(big.match(/[\s\S]{1,64}/g)!.map((c) => Buffer.from(c))),
+      });
+      assert.equal(streamed.statusCode, 413);
+      assert.equal(streamed.json().error.code, 'PAYLOAD_TOO_LARGE');
+      assert.equal(await a.auth.users.findByEmail('big0@uni.example'), null);
+    } finally {
+      await app.close();
+    }
   });
 
   test('JSON bodies are refused (415)', async () => {
