@@ -9,11 +9,13 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { AuthModule } from './domain/auth/auth-module.js';
+import type { CeremonyModule } from './domain/ceremony/ceremony-module.js';
 import type { TallyModule } from './domain/tally/tally-module.js';
 import type { AccessModule } from './domain/user-admin/access-module.js';
 import { registerAccess } from './http/access.routes.js';
 import { AppError } from './http/app-error.js';
 import { registerIdentity } from './http/auth.routes.js';
+import { registerCeremony } from './http/ceremony.routes.js';
 import { handleError } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerRequestHooks } from './http/hooks.js';
@@ -59,6 +61,11 @@ export interface AppDeps {
    * verification, publication, results. Needs `auth` (the actor comes from its authentication hook).
    */
   tally?: TallyModule;
+  /**
+   * Trustee ceremony and credentials (domain/ceremony/ceremony-module.ts): trustees, the relayed
+   * key ceremony with T_0, public credentials. Needs `auth` (the actor comes from its hook).
+   */
+  ceremony?: CeremonyModule;
 }
 
 /** Process-level state main.ts drives and probes read. */
@@ -210,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.auth) registerIdentity(app, deps.auth);
   if (deps.access) registerAccess(app, deps.access);
   if (deps.tally) registerTallyRoutes(app, deps.tally);
+  if (deps.ceremony) registerCeremony(app, deps.ceremony);
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
   registerOpenApiRoute(app);

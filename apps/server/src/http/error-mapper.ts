@@ -6,6 +6,7 @@
  * ERROR_CODE_STATUS; later features add their domain codes there so routes can call `appError(code)`.
  */
 import { CASTING_ERROR_STATUS } from '../domain/casting/casting-errors.js';
+import { CEREMONY_ERROR_STATUS } from '../domain/ceremony/ceremony-codes.js';
 import { TALLY_ERROR_STATUS } from '../domain/tally/tally-errors.js';
 import { AppError } from './app-error.js';
 
@@ -30,6 +31,8 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   SERVICE_UNAVAILABLE: 503,
   // tally and results (domain/tally/tally-errors.ts)
   ...TALLY_ERROR_STATUS,
+  // trustee ceremony and credentials (domain/ceremony/ceremony-codes.ts)
+  ...CEREMONY_ERROR_STATUS,
   // casting, audited ballots, board (domain/casting/casting-errors.ts)
   ...CASTING_ERROR_STATUS,
 });

@@ -1,0 +1,45 @@
+/**
+ * Stable error codes of the ceremony and credential routes and their HTTP statuses, merged into
+ * ERROR_CODE_STATUS (http/error-mapper.ts). A trustee message that fails verification on arrival is
+ * answered 422 with `CEREMONY_` + the core's code of protocol §8.1.7 (e.g. CEREMONY_SIGNATURE_INVALID),
+ * so a trustee learns exactly what the core found.
+ */
+const CORE_CEREMONY_CODES = [
+  'PARAMS_INVALID',
+  'MESSAGE_MALFORMED',
+  'CEREMONY_MISMATCH',
+  'CERTIFICATE_INVALID',
+  'ROSTER_INVALID',
+  'COMMITMENT_MISSING',
+  'DEALING_MISSING',
+  'CONFIRMATION_MISSING',
+  'ROSTER_MISMATCH',
+  'SIGNATURE_INVALID',
+  'COMMITMENT_MISMATCH',
+  'COMMITMENT_SET_MISMATCH',
+  'KEY_PROOF_INVALID',
+  'SHARE_MISSING',
+  'SHARE_DECRYPT_FAILED',
+  'SHARE_INVALID',
+  'COMPLAINT_PROOF_INVALID',
+  'TRANSCRIPT_MISMATCH',
+  'CONFIRMATION_INVALID',
+  'VERIFICATION_KEY_MISMATCH',
+] as const;
+
+export const CEREMONY_ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
+  ELECTION_NOT_FOUND: 404,
+  TRUSTEES_INVALID: 422,
+  TRUSTEES_NOT_SET: 409,
+  MANIFEST_INVALID: 422,
+  CEREMONY_NOT_FOUND: 404,
+  CEREMONY_NOT_RUNNING: 409,
+  CEREMONY_WRONG_PHASE: 409,
+  CEREMONY_MESSAGE_DUPLICATE: 409,
+  CREDENTIAL_MODE_MISMATCH: 409,
+  CREDENTIALS_IN_USE: 409,
+  CREDENTIAL_INVALID: 422,
+  CREDENTIAL_DUPLICATE: 422,
+  CREDENTIALS_TOO_MANY: 422,
+  ...Object.fromEntries(CORE_CEREMONY_CODES.map((c) => [`CEREMONY_${c}`, 422])),
+});

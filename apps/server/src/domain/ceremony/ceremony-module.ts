@@ -1,0 +1,55 @@
+/**
+ * Composition of the ceremony and credentials services from the database, the audit sink, the
+ * mailer, the key-encryption key and the elections gateway, shared by buildApp (HTTP), main.ts and
+ * the tests. The crypto core is initialized here (libsodium WASM) so nothing runs before it is ready.
+ */
+import { initCore, type RandomSource, systemRandom } from '@electra/core';
+import type { Database } from '../../store/database.js';
+import type { AuditSink } from '../audit/audit-sink.js';
+import { createSecretBox } from '../auth/secret-box.js';
+import { type CredentialsService, createCredentialsService } from '../credentials/credentials.service.js';
+import type { Mailer } from '../mail/mailer.js';
+import { type CeremonyService, createCeremonyService } from './ceremony.service.js';
+import type { ElectionGateway } from './election-gateway.js';
+
+export interface CeremonyModuleOptions {
+  db: Database;
+  audit: AuditSink;
+  mailer: Mailer;
+  elections: ElectionGateway;
+  /** 32 bytes (ELECTRA_KEY_ENCRYPTION_KEY or the development key file): seals T_0's secrets. */
+  keyEncryptionKey: Uint8Array;
+  publicUrl: string;
+  random?: RandomSource;
+  log?: { warn(obj: object, msg: string): void };
+}
+
+export interface CeremonyModule {
+  ceremony: CeremonyService;
+  credentials: CredentialsService;
+  elections: ElectionGateway;
+  db: Database;
+}
+
+export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<CeremonyModule> {
+  await initCore();
+  const random = o.random ?? systemRandom;
+  const credentials = createCredentialsService({
+    db: o.db,
+    audit: o.audit,
+    elections: o.elections,
+    random,
+    publicUrl: o.publicUrl,
+  });
+  const ceremony = createCeremonyService({
+    db: o.db,
+    audit: o.audit,
+    elections: o.elections,
+    credentials,
+    mailer: o.mailer,
+    box: createSecretBox(o.keyEncryptionKey),
+    random,
+    log: o.log,
+  });
+  return { ceremony, credentials, elections: o.elections, db: o.db };
+}

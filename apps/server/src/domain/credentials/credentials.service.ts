@@ -1,0 +1,225 @@
+/**
+ * Voter credentials (protocol §6; what the server knows is written down in docs/credentials.md).
+ *
+ * Managed mode: when the ceremony completes (the election becomes ready), the server generates one
+ * credential per eligible voter with the core's `generateCredentials`, stores only the public
+ * credential next to the voter (the "one voter ↔ one credential" check needs the link) and mails each
+ * secret exactly once, after the transaction commits; the secret is then forgotten.
+ * Authority mode: an independent authority generates credentials offline (`electra
+ * credentials:generate`) and an officer uploads only the public list, with no voter mapping; a
+ * credential is bound to the voter who first casts with it (`bindCredential`, called by casting).
+ * Either way the list can change only until the election opens (`frozenCredentials` is what the
+ * board's setup event publishes).
+ */
+import { generateCredentials, Point, type RandomSource } from '@electra/core';
+import { canUploadCredentials } from '../../policies/ceremony-policy.js';
+import { DENY_STATUS, type DenyCode } from '../../policies/domain-policy.js';
+import type { Actor } from '../../policies/types.js';
+import type { Database, Queryable } from '../../store/database.js';
+import type { AuditSink } from '../audit/audit-sink.js';
+import type { ElectionGateway } from '../ceremony/election-gateway.js';
+import type { MailMessage } from '../mail/mailer.js';
+import { credentialsRepository as repo } from './credentials.repository.js';
+
+export type CredentialFailureCode =
+  | DenyCode
+  | 'ELECTION_NOT_FOUND'
+  | 'CREDENTIAL_MODE_MISMATCH'
+  | 'CREDENTIAL_INVALID'
+  | 'CREDENTIAL_DUPLICATE'
+  | 'CREDENTIALS_TOO_MANY'
+  | 'CREDENTIALS_IN_USE';
+
+export type CredentialResult<T> =
+  | ({ ok: true } & T)
+  | { ok: false; code: CredentialFailureCode; message: string };
+
+export type BindResult =
+  | { ok: true; newlyBound: boolean }
+  | { ok: false; code: 'CREDENTIAL_UNKNOWN' | 'CREDENTIAL_TAKEN' | 'CREDENTIAL_NOT_YOURS'; message: string };
+
+export interface CredentialsContext {
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+export interface CredentialsDeps {
+  db: Database;
+  audit: AuditSink;
+  elections: ElectionGateway;
+  random: RandomSource;
+  publicUrl: string;
+}
+
+/** Largest list one upload may carry. */
+export const MAX_UPLOADED_CREDENTIALS = 1_000_000;
+
+function credentialMail(
+  to: string,
+  fullName: string,
+  electionTitle: string,
+  secret: string,
+  url: string,
+): MailMessage {
+  return {
+    to,
+    subject: `Your voting credential for ${electionTitle}`,
+    text: [
+      `Hello ${fullName},`,
+      '',
+      `Here is your personal voting credential for "${electionTitle}":`,
+      '',
+      `    ${secret}`,
+      '',
+      'You will type it when you cast your ballot; it signs your ballot so that nobody, not even the',
+      'election server, can add a ballot in your name. Keep it private. It is sent only once and the',
+      'server does not keep it: if you lose it, ask the election officer before voting opens.',
+      '',
+      `Vote at ${url}`,
+    ].join('\n'),
+  };
+}
+
+export function createCredentialsService(deps: CredentialsDeps) {
+  const { db, audit, elections } = deps;
+
+  /**
+   * Managed mode, inside the transaction that makes the election ready: a credential for every
+   * eligible voter who has none. Returns the mails to send once that transaction has committed.
+   */
+  async function issueManaged(electionId: string, tx: Queryable): Promise<MailMessage[]> {
+    const election = await elections.get(electionId, tx);
+    if (!election) throw new Error(`issueManaged: no election ${electionId}`);
+    if (election.credentialMode !== 'managed') return [];
+    const voters = await elections.eligibleVoters(electionId, tx);
+    const have = await repo.usersWithCredential(electionId, tx);
+    const todo = voters.filter((v) => !have.has(v.userId));
+    const generated = generateCredentials(todo.length, electionId, deps.random);
+    const mails: MailMessage[] = [];
+    for (let i = 0; i < todo.length; i++) {
+      const voter = todo[i]!;
+      const cred = generated[i]!;
+      await repo.insertBound(electionId, voter.userId, cred.publicCredential.toBase64Url(), tx);
+      mails.push(credentialMail(voter.email, voter.fullName, election.title, cred.secret, deps.publicUrl));
+    }
+    await audit.append(
+      {
+        actor: 'system',
+        action: 'credentials.issued',
+        target: `election:${electionId}`,
+        details: { mode: 'managed', count: todo.length },
+      },
+      tx,
+    );
+    return mails;
+  }
+
+  /** Authority mode: replace the public list (validated: points, no duplicates, ≤ eligible voters). */
+  async function upload(
+    actor: Actor,
+    electionId: string,
+    list: readonly string[],
+    ctx: CredentialsContext = {},
+  ): Promise<CredentialResult<{ count: number }>> {
+    const seen = new Set<string>();
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      let p: Point;
+      try {
+        p = Point.fromBase64Url(c);
+      } catch {
+        return { ok: false, code: 'CREDENTIAL_INVALID', message: `credential ${i} is not a group element` };
+      }
+      if (p.isIdentity())
+        return { ok: false, code: 'CREDENTIAL_INVALID', message: `credential ${i} is the identity` };
+      if (seen.has(c))
+        return { ok: false, code: 'CREDENTIAL_DUPLICATE', message: `credential ${i} is repeated` };
+      seen.add(c);
+    }
+    return db.transaction('credentials.upload', async (tx) => {
+      const election = await elections.lock(electionId, tx);
+      if (!election) return { ok: false, code: 'ELECTION_NOT_FOUND', message: 'No such election' };
+      const allowed = canUploadCredentials(actor, election.state);
+      if (!allowed.allowed) return { ok: false, code: allowed.code, message: allowed.reason };
+      if (election.credentialMode !== 'authority') {
+        return {
+          ok: false,
+          code: 'CREDENTIAL_MODE_MISMATCH',
+          message: 'This election uses managed credentials: the server generates them',
+        };
+      }
+      const eligible = await elections.countEligible(electionId, tx);
+      if (list.length > eligible) {
+        return {
+          ok: false,
+          code: 'CREDENTIALS_TOO_MANY',
+          message: `${list.length} credentials for ${eligible} eligible voters`,
+        };
+      }
+      const { bound } = await repo.count(electionId, tx);
+      if (bound > 0)
+        return { ok: false, code: 'CREDENTIALS_IN_USE', message: 'Credentials are already in use' };
+      await repo.replaceUnbound(electionId, list, tx);
+      await audit.append(
+        {
+          actor: actor.userId,
+          action: 'credentials.uploaded',
+          target: `election:${electionId}`,
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { mode: 'authority', count: list.length, eligible },
+        },
+        tx,
+      );
+      return { ok: true, count: list.length };
+    });
+  }
+
+  /**
+   * The voter ↔ credential link, checked (managed) or made at first use (authority), inside the
+   * casting transaction. Uniqueness both ways: a voter has at most one credential and a credential
+   * at most one voter.
+   */
+  async function bindCredential(
+    electionId: string,
+    userId: string,
+    publicCredential: string,
+    tx: Queryable,
+  ): Promise<BindResult> {
+    await repo.lockVoter(electionId, userId, tx);
+    const row = await repo.find(electionId, publicCredential, tx);
+    if (!row) return { ok: false, code: 'CREDENTIAL_UNKNOWN', message: 'This credential is not on the list' };
+    if (row.userId === userId) return { ok: true, newlyBound: false };
+    if (row.userId !== null)
+      return { ok: false, code: 'CREDENTIAL_TAKEN', message: 'This credential belongs to another voter' };
+    const mine = await repo.credentialOf(electionId, userId, tx);
+    if (mine !== null)
+      return { ok: false, code: 'CREDENTIAL_NOT_YOURS', message: 'You already vote with another credential' };
+    if (!(await repo.bind(electionId, userId, publicCredential, tx)))
+      return { ok: false, code: 'CREDENTIAL_TAKEN', message: 'This credential belongs to another voter' };
+    return { ok: true, newlyBound: true };
+  }
+
+  /** The public credential list as frozen for the board's setup event (call once the election opens). */
+  async function frozenCredentials(electionId: string, q: Queryable = db): Promise<string[]> {
+    return repo.publicList(electionId, q);
+  }
+
+  async function summary(electionId: string, q: Queryable = db) {
+    return repo.count(electionId, q);
+  }
+
+  return { issueManaged, upload, bindCredential, frozenCredentials, summary };
+}
+
+export type CredentialsService = ReturnType<typeof createCredentialsService>;
+
+/** HTTP status of each failure code, for the routes. */
+export function credentialFailureStatus(code: CredentialFailureCode): number {
+  if (code in DENY_STATUS) return DENY_STATUS[code as DenyCode];
+  return code === 'ELECTION_NOT_FOUND'
+    ? 404
+    : code === 'CREDENTIAL_MODE_MISMATCH' || code === 'CREDENTIALS_IN_USE'
+      ? 409
+      : 422;
+}

@@ -1,0 +1,125 @@
+/**
+ * Public credentials over HTTP (protocol §6.3; domain/credentials/credentials.service.ts). An officer
+ * uploads the list an independent credential authority generated offline (authority mode only, until
+ * the election opens); anyone signed in reads the list, which is what the board's setup event
+ * publishes once voting opens. Secret credentials never cross this API.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CeremonyElection, ElectionGateway } from '../domain/ceremony/election-gateway.js';
+import {
+  type CredentialsService,
+  credentialFailureStatus,
+  MAX_UPLOADED_CREDENTIALS,
+} from '../domain/credentials/credentials.service.js';
+import { CREDENTIALS_EDITABLE } from '../policies/ceremony-policy.js';
+import type { Database } from '../store/database.js';
+import { AppError } from './app-error.js';
+import { requireActorOf } from './request-actor.js';
+import { errorResponses } from './schemas.js';
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;
+
+const publicCredential = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
+
+/** 50 bytes per credential in JSON, with room to spare. */
+const UPLOAD_BODY_LIMIT = MAX_UPLOADED_CREDENTIALS * 50 + 1024;
+
+const tags = ['credentials'];
+
+export function registerCredentialsRoutes(
+  app: FastifyInstance,
+  deps: { credentials: CredentialsService; elections: ElectionGateway; db: Database },
+): void {
+  const { credentials } = deps;
+
+  app.put<{ Params: { id: string }; Body: { publicCredentials: string[] } }>(
+    '/api/elections/:id/credentials',
+    {
+      config: { policy: 'officer' },
+      bodyLimit: UPLOAD_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Upload the public credentials of an authority-mode election (replaces the list)',
+        description:
+          'Only public credentials (protocol §6.2), in any order and without voter names: each voter is ' +
+          'bound to a credential when they first cast a ballot with it. Refused once the election opens, ' +
+          'with a non-element, a repeated credential or more credentials than eligible voters.',
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['publicCredentials'],
+          additionalProperties: false,
+          properties: {
+            publicCredentials: { type: 'array', maxItems: MAX_UPLOADED_CREDENTIALS, items: publicCredential },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['count'],
+            additionalProperties: false,
+            properties: { count: { type: 'integer' } },
+          },
+          ...errorResponses(400, 401, 403, 404, 409, 413, 422),
+        },
+      },
+    },
+    async (request) => {
+      const r = await credentials.upload(
+        requireActorOf(request),
+        request.params.id,
+        request.body.publicCredentials,
+        {
+          ip: request.ip,
+          requestId: String(request.id),
+        },
+      );
+      if (!r.ok) throw new AppError(credentialFailureStatus(r.code), r.code, r.message);
+      return { count: r.count };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/elections/:id/credentials',
+    {
+      config: { policy: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The public credential list of an election and how many are bound to voters',
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['mode', 'frozen', 'count', 'bound', 'publicCredentials'],
+            additionalProperties: false,
+            properties: {
+              mode: { type: 'string', enum: ['managed', 'authority'] },
+              frozen: { type: 'boolean', description: 'true once the election has opened' },
+              count: { type: 'integer' },
+              bound: { type: 'integer' },
+              publicCredentials: { type: 'array', items: publicCredential },
+            },
+          },
+          ...errorResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const election: CeremonyElection | null = await deps.elections.get(request.params.id, deps.db);
+      if (!election) throw new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
+      const summary = await credentials.summary(election.id);
+      return {
+        mode: election.credentialMode,
+        frozen: !CREDENTIALS_EDITABLE.includes(election.state),
+        count: summary.total,
+        bound: summary.bound,
+        publicCredentials: await credentials.frozenCredentials(election.id),
+      };
+    },
+  );
+}
