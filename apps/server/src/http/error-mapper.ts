@@ -7,6 +7,7 @@
  */
 import { CASTING_ERROR_STATUS } from '../domain/casting/casting-errors.js';
 import { CEREMONY_ERROR_STATUS } from '../domain/ceremony/ceremony-codes.js';
+import { ELECTION_ERROR_STATUS } from '../domain/elections/election-errors.js';
 import { TALLY_ERROR_STATUS } from '../domain/tally/tally-errors.js';
 import { AppError } from './app-error.js';
 
@@ -29,6 +30,8 @@ export const ERROR_CODE_STATUS: Readonly<Record<string, number>> = Object.freeze
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  // elections: drafting, voter list, lifecycle, exports (domain/elections/election-errors.ts)
+  ...ELECTION_ERROR_STATUS,
   // tally and results (domain/tally/tally-errors.ts)
   ...TALLY_ERROR_STATUS,
   // trustee ceremony and credentials (domain/ceremony/ceremony-codes.ts)

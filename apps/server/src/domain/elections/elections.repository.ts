@@ -10,6 +10,7 @@ import type { Queryable } from '../../store/database.js';
 import type { Election, Eligibility, Presentation } from './election.js';
 import type { ElectionState } from './election-state.js';
 import type { ValidDraft } from './election-validation.js';
+import { ELIGIBLE_SQL } from './eligibility.js';
 
 interface Row extends Record<string, unknown> {
   id: string;
@@ -169,6 +170,18 @@ export class ElectionsRepository {
         query.before?.id ?? null,
         query.limit,
       ],
+    );
+    return rows.map(toElection);
+  }
+
+  /** Elections in `states` whose roll includes this user, soonest first. */
+  async listEligibleFor(q: Queryable, userId: string, states: readonly ElectionState[]): Promise<Election[]> {
+    const { rows } = await q.query<Row>(
+      'elections.list_eligible_for',
+      `SELECT e.* FROM elections e, users u
+        WHERE u.id = $1 AND e.state = ANY($2::text[]) AND ${ELIGIBLE_SQL}
+        ORDER BY e.closes_at DESC NULLS LAST, e.created_at DESC LIMIT 500`,
+      [userId, [...states]],
     );
     return rows.map(toElection);
   }

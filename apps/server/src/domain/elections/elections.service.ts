@@ -48,6 +48,8 @@ export interface ElectionsServiceDeps {
   eligibility: EligibilityRepository;
   /** Required to open an election; without it opening is refused (no board, no election). */
   openBoard?: OpenBoardHook;
+  /** Whether opening is possible now (the board hook may be wired after construction). */
+  canOpen?: () => boolean;
   onTransition?: TransitionListener;
   newId?: () => string;
 }
@@ -78,6 +80,10 @@ function mergePatch(current: Election, patch: ElectionPatchInput): ElectionDraft
 
 export class ElectionsService {
   constructor(private readonly deps: ElectionsServiceDeps) {}
+
+  private canOpen(): boolean {
+    return this.deps.openBoard !== undefined && (this.deps.canOpen?.() ?? true);
+  }
 
   get(id: string, tx?: Queryable): Promise<Election | null> {
     return this.deps.elections.get(tx ?? this.deps.db, id);
@@ -157,7 +163,7 @@ export class ElectionsService {
   ): Promise<Election> {
     if (!canTransition(from, to))
       throw new Error(`election ${electionId}: illegal transition ${from} → ${to}`);
-    if (to === 'open' && !this.deps.openBoard) {
+    if (to === 'open' && !this.canOpen()) {
       throw new Error('opening an election needs the board (casting openBoard hook not wired)');
     }
     const moved = await this.deps.elections.setState(tx, electionId, from, to);
@@ -203,7 +209,7 @@ export class ElectionsService {
       if (!permission.ok) throw new Refusal(permission.code, permission.message);
       if (!canTransition(current.state, to))
         throw new Refusal('INVALID_ELECTION_STATE', `An election cannot go from ${current.state} to ${to}`);
-      if (to === 'open' && !this.deps.openBoard)
+      if (to === 'open' && !this.canOpen())
         throw new Refusal(
           'INVALID_ELECTION_STATE',
           'This server cannot open elections (no board configured)',

@@ -1,0 +1,418 @@
+/**
+ * `/api/elections`: officers draft elections, manage the explicit voter list and move the lifecycle
+ * (open, close, cancel; the ceremony and tally routes own the other moves); staff list and read them;
+ * voters see the elections they are eligible for (`/api/me/elections`); anyone reads the public part of
+ * an election that is running or done. Validate → route policy → domain policy (policies/
+ * domain-policy.ts, with the loaded state) → domain → present. Turnout and exports live in
+ * elections-reports.routes.ts.
+ */
+
+import type { Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  type Election,
+  type ElectionDraftInput,
+  type ElectionPatchInput,
+  questionsOf,
+} from '../domain/elections/election.js';
+import { type ElectionState, nextStates } from '../domain/elections/election-state.js';
+import type { ActionContext, ElectionResult } from '../domain/elections/elections.service.js';
+import type { ElectionsModule } from '../domain/elections/elections-module.js';
+import { type CanOptions, can, DENY_STATUS, type Permission } from '../policies/domain-policy.js';
+import type { Actor } from '../policies/types.js';
+import { AppError } from './app-error.js';
+import {
+  createElectionBody,
+  electionIdParams,
+  electionListSchema,
+  electionSchema,
+  myElectionsSchema,
+  pageQuery,
+  patchElectionBody,
+  publicElectionSchema,
+  transitionBody,
+  votersListSchema,
+  votersPutBody,
+  votersPutQuery,
+  votersPutResponse,
+} from './elections.schemas.js';
+import { appError } from './error-mapper.js';
+import { requireActorOf } from './request-actor.js';
+import { errorResponses } from './schemas.js';
+
+/** States in which an election's public part (and its board) can be read by anyone. */
+export const PUBLIC_STATES: readonly ElectionState[] = ['open', 'closed', 'tallying', 'tallied', 'published'];
+/** States a voter sees in their list (upcoming, running, done). */
+const VOTER_STATES: readonly ElectionState[] = ['ready', ...PUBLIC_STATES];
+const VOTERS_CSV_MAX_BYTES = 8 * 1024 * 1024;
+
+export interface ElectionRoutesOptions {
+  mfaRequiredRoles?: CanOptions['mfaRequiredRoles'];
+}
+
+export function presentElection(e: Election) {
+  return {
+    id: e.id,
+    title: e.title,
+    description: e.description,
+    state: e.state,
+    version: e.version,
+    questions: questionsOf(e),
+    opensAt: e.opensAt,
+    closesAt: e.closesAt,
+    timeZone: e.timeZone,
+    revotePolicy: e.revotePolicy,
+    eligibility: e.eligibility,
+    credentialMode: e.credentialMode,
+    fingerprint: e.fingerprint,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    nextStates: nextStates(e.state),
+  };
+}
+
+function summary(e: Election) {
+  return {
+    id: e.id,
+    title: e.title,
+    description: e.description,
+    state: e.state,
+    opensAt: e.opensAt,
+    closesAt: e.closesAt,
+    timeZone: e.timeZone,
+    revotePolicy: e.revotePolicy,
+  };
+}
+
+export function presentPublic(e: Election) {
+  return {
+    id: e.id,
+    state: e.state,
+    manifest: e.manifest,
+    presentation: e.presentation,
+    description: e.description,
+    opensAt: e.opensAt,
+    closesAt: e.closesAt,
+    timeZone: e.timeZone,
+    revotePolicy: e.revotePolicy,
+    fingerprint: e.fingerprint,
+  };
+}
+
+export function ctxOf(request: FastifyRequest): ActionContext {
+  return { ip: request.ip, requestId: String(request.id) };
+}
+
+export function enforce(permission: Permission): void {
+  if (!permission.allowed)
+    throw new AppError(DENY_STATUS[permission.code], permission.code, permission.reason);
+}
+
+function unwrap(r: ElectionResult): Election {
+  if (r.ok) return r.election;
+  throw appError(r.code, r.message);
+}
+
+export async function loadElection(module: ElectionsModule, id: string): Promise<Election> {
+  const e = await module.service.get(id);
+  if (!e) throw appError('ELECTION_NOT_FOUND', `No election ${id}`);
+  return e;
+}
+
+/** Cursor for the staff list: `<createdAt ISO>_<id>`. */
+function encodeCursor(e: Election): string {
+  return Buffer.from(`${e.createdAt.toISOString()}_${e.id}`).toString('base64url');
+}
+function decodeCursor(c: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(c, 'base64url').toString('utf8').split('_');
+  const createdAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime()))
+    throw appError('BAD_REQUEST', 'before: not a cursor returned by this API');
+  return { createdAt, id };
+}
+
+/** CSV voter list: one email or identifier per line (first column); an optional header line. */
+async function readVoterCsv(body: Readable): Promise<{ line: number; value: string }[]> {
+  const refs: { line: number; value: string }[] = [];
+  let seen = 0;
+  body.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen > VOTERS_CSV_MAX_BYTES)
+      body.destroy(appError('PAYLOAD_TOO_LARGE', 'The voter list is too large'));
+  });
+  const parser = body.pipe(
+    parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }),
+  );
+  body.on('error', (e) => parser.destroy(e));
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const value = rec.record.find((c) => c.length > 0);
+      if (!value) continue;
+      if (refs.length === 0 && /^(email|e-mail|identifier|id|voter|matric|login)$/i.test(value)) continue;
+      refs.push({ line: rec.info.lines, value: value.slice(0, 254) });
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw appError('VOTER_LIST_INVALID', `csv: ${(e as Error).message}`);
+  }
+  return refs;
+}
+
+export function registerElectionRoutes(
+  app: FastifyInstance,
+  module: ElectionsModule,
+  options: ElectionRoutesOptions = {},
+): void {
+  const tags = ['elections'];
+  const { service } = module;
+  const allowed = <A extends Parameters<typeof can>[1]>(
+    actor: Actor,
+    action: A,
+    resource: Parameters<typeof can<A>>[2],
+  ) => can(actor, action, resource, { mfaRequiredRoles: options.mfaRequiredRoles });
+
+  app.post<{ Body: ElectionDraftInput }>(
+    '/api/elections',
+    {
+      config: { policy: 'officer' },
+      schema: {
+        tags,
+        summary: 'Create a draft election',
+        body: createElectionBody,
+        response: { 201: electionSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActorOf(request);
+      enforce(allowed(actor, 'election.create', null));
+      const e = unwrap(await service.create(actor.userId, request.body, ctxOf(request)));
+      return reply.code(201).send(presentElection(e));
+    },
+  );
+
+  app.get<{ Querystring: { state?: ElectionState; limit: number; before?: string } }>(
+    '/api/elections',
+    {
+      config: { policy: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'List elections, newest first (officers, admins, auditors)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            state: { type: 'string', enum: electionSchema.properties.state.enum },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+            before: { type: 'string', maxLength: 200 },
+          },
+        },
+        response: { 200: electionListSchema, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      enforce(allowed(requireActorOf(request), 'election.view_all', null));
+      const { state, limit, before } = request.query;
+      const list = await module.repository.list(module.db, {
+        states: state ? [state] : undefined,
+        limit: limit + 1,
+        before: before ? decodeCursor(before) : undefined,
+      });
+      const page = list.slice(0, limit);
+      return {
+        elections: page.map((e) => ({ ...summary(e), version: e.version, createdAt: e.createdAt })),
+        next: list.length > limit ? encodeCursor(page.at(-1)!) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/me/elections',
+    {
+      config: { policy: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'The elections I am eligible for (upcoming, open, closed, published) and whether I voted',
+        response: { 200: myElectionsSchema, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const actor = requireActorOf(request);
+      const list = await module.repository.listEligibleFor(module.db, actor.userId, VOTER_STATES);
+      const voted = await module.participation.votedIn(
+        module.db,
+        actor.userId,
+        list.map((e) => e.id),
+      );
+      return {
+        elections: list.map((e) => ({
+          ...summary(e),
+          ...(voted ? { voted: voted.get(e.id) ?? false } : {}),
+        })),
+        participationKnown: voted !== null,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/elections/:id',
+    {
+      config: { policy: 'authenticated' },
+      schema: {
+        tags,
+        summary: 'An election in full, including drafts (officers, admins, auditors)',
+        params: electionIdParams,
+        response: { 200: electionSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      enforce(allowed(requireActorOf(request), 'election.view_all', null));
+      return presentElection(await loadElection(module, request.params.id));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/elections/:id/public',
+    {
+      config: { policy: 'public' },
+      schema: {
+        tags,
+        summary: 'Public part of a running or finished election: manifest, presentation, state, schedule',
+        params: electionIdParams,
+        response: { 200: publicElectionSchema, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const e = await service.get(request.params.id);
+      // Drafts and elections being prepared are not public: answer as if they did not exist.
+      if (!e || !PUBLIC_STATES.includes(e.state))
+        throw appError('ELECTION_NOT_FOUND', `No public election ${request.params.id}`);
+      return presentPublic(e);
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: ElectionPatchInput & { version: number } }>(
+    '/api/elections/:id',
+    {
+      config: { policy: 'officer' },
+      schema: {
+        tags,
+        summary: 'Edit a draft election (send the version you read; 409 VERSION_CONFLICT when it moved on)',
+        params: electionIdParams,
+        body: patchElectionBody,
+        response: { 200: electionSchema, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActorOf(request);
+      const current = await loadElection(module, request.params.id);
+      const permission = allowed(actor, 'election.edit', { kind: 'election', state: current.state });
+      if (!permission.allowed && permission.code === 'INVALID_ELECTION_STATE')
+        throw appError('ELECTION_NOT_EDITABLE', permission.reason);
+      enforce(permission);
+      const { version, ...patch } = request.body;
+      return presentElection(
+        unwrap(await service.update(actor.userId, current.id, version, patch, ctxOf(request))),
+      );
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { to: ElectionState; version: number } }>(
+    '/api/elections/:id/transitions',
+    {
+      config: { policy: 'officer' },
+      schema: {
+        tags,
+        summary: 'Open, close or cancel an election (audited as election.<state>)',
+        params: electionIdParams,
+        body: transitionBody,
+        response: { 200: electionSchema, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireActorOf(request);
+      const { to, version } = request.body;
+      const r = await service.requestTransition(
+        actor.userId,
+        request.params.id,
+        to,
+        version,
+        (state) => {
+          const p = allowed(actor, 'election.transition', { kind: 'election', state, to });
+          if (p.allowed) return { ok: true };
+          if (p.code === 'INVALID_ELECTION_STATE') return { ok: false, code: p.code, message: p.reason };
+          throw new AppError(DENY_STATUS[p.code], p.code, p.reason);
+        },
+        ctxOf(request),
+      );
+      return presentElection(unwrap(r));
+    },
+  );
+
+  app.register(async (scope) => {
+    // Only this scope accepts CSV (the voter list); the stream is parsed as it arrives.
+    scope.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => {
+      done(null, payload);
+    });
+    scope.put<{ Params: { id: string }; Querystring: { version?: number }; Body: unknown }>(
+      '/api/elections/:id/voters',
+      {
+        config: { policy: 'officer' },
+        schema: {
+          tags,
+          summary: 'Replace the explicit voter list: JSON {userIds} or text/csv of emails/identifiers',
+          consumes: ['application/json', 'text/csv'],
+          params: electionIdParams,
+          querystring: votersPutQuery,
+          // JSON bodies are validated here; CSV arrives as a stream and is parsed in the handler.
+          body: { content: { 'application/json': { schema: votersPutBody } } },
+          response: { 200: votersPutResponse, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+        },
+      },
+      async (request) => {
+        const actor = requireActorOf(request);
+        const current = await loadElection(module, request.params.id);
+        enforce(allowed(actor, 'election.manage_voters', { kind: 'election', state: current.state }));
+        const body = request.body as Readable | { userIds: string[]; version?: number };
+        const input =
+          typeof (body as Readable).pipe === 'function'
+            ? { refs: await readVoterCsv(body as Readable) }
+            : { userIds: (body as { userIds: string[] }).userIds };
+        const version = request.query.version ?? (body as { version?: number }).version;
+        const r = await service.setVoters(actor.userId, current.id, input, version, ctxOf(request));
+        const e = unwrap(r);
+        return { count: r.ok ? (r.count ?? 0) : 0, version: e.version };
+      },
+    );
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number; after?: string } }>(
+    '/api/elections/:id/voters',
+    {
+      config: { policy: 'officer' },
+      schema: {
+        tags,
+        summary: 'The explicit voter list, paged by user id',
+        params: electionIdParams,
+        querystring: pageQuery,
+        response: { 200: votersListSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireActorOf(request);
+      const current = await loadElection(module, request.params.id);
+      enforce(allowed(actor, 'election.manage_voters', { kind: 'election', state: current.state }));
+      const page = await module.eligibility.listPage(
+        module.db,
+        current.id,
+        request.query.after ?? null,
+        request.query.limit,
+      );
+      return {
+        voters: page.voters.map((v) => ({ userId: v.userId, email: v.email, fullName: v.fullName })),
+        total: page.total,
+        next: page.next,
+      };
+    },
+  );
+}
