@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, LogController } fro
 import type { Config } from './config/schema.js';
 import type { AuthModule } from './domain/auth/auth-module.js';
 import type { CeremonyModule } from './domain/ceremony/ceremony-module.js';
+import { type OperationsState, STATIC_OPERATIONS_STATE } from './domain/operations/settings-watcher.js';
 import type { TallyModule } from './domain/tally/tally-module.js';
 import type { AccessModule } from './domain/user-admin/access-module.js';
 import { registerAccess } from './http/access.routes.js';
@@ -19,6 +20,7 @@ import { registerCeremony } from './http/ceremony.routes.js';
 import { handleError } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerRequestHooks } from './http/hooks.js';
+import { registerMaintenance } from './http/maintenance.routes.js';
 import { registerMetricsRoute } from './http/metrics.routes.js';
 import { registerOpenApi, registerOpenApiRoute } from './http/openapi.routes.js';
 import { requestIdFor } from './http/request-id.js';
@@ -44,6 +46,11 @@ export interface AppDeps {
   readinessGates?: readonly ReadinessGate[];
   /** Registers test-only routes (a slow request for shutdown tests). Refused in production. */
   testRoutes?: boolean;
+  /**
+   * Maintenance mode and the last-backup time, as read from the database by the settings watcher
+   * (domain/operations/settings-watcher.ts). Default: maintenance always off, no backup known.
+   */
+  operations?: OperationsState;
   /** Timeout of each health/readiness check. Default 2000 ms. */
   healthCheckTimeoutMs?: number;
   /**
@@ -152,6 +159,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeoutMs: deps.healthCheckTimeoutMs,
     gates: deps.readinessGates,
   });
+  const operations = deps.operations ?? STATIC_OPERATIONS_STATE;
+  if (config.maintenanceReadiness === 'unready') {
+    health.addGate({
+      name: 'maintenance',
+      check: () =>
+        operations.maintenance().enabled ? { ok: false, reason: 'maintenance mode' } : { ok: true },
+    });
+  }
+  metrics.setBackupSource(() => operations.backupLastSuccessSeconds());
   app.decorate('lifecycle', {
     health,
     beginShutdown: () => health.beginShutdown(),
@@ -213,6 +229,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     throw notFound(request);
   });
 
+  // Maintenance mode answers 503 before tokens are verified or bodies read (health and metrics exempt).
+  registerMaintenance(app, { state: operations });
   // Identity first: its onRequest hook turns Bearer tokens into request.actor for every route.
   if (deps.auth) registerIdentity(app, deps.auth);
   if (deps.access) registerAccess(app, deps.access);

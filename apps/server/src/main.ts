@@ -25,6 +25,8 @@ import {
 import type { Config } from './config/schema.js';
 import { AuditRepository } from './domain/audit/audit.repository.js';
 import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
+import { CacheRegistry } from './domain/operations/cache-registry.js';
+import { SettingsWatcher } from './domain/operations/settings-watcher.js';
 import { createAccessModule } from './domain/user-admin/access-module.js';
 import type { ReadinessGate } from './observability/health.js';
 import { createLogger, type Logger, stdoutDestination } from './observability/logger.js';
@@ -48,6 +50,8 @@ export interface StartServerOptions {
   testRoutes?: boolean;
   /** Extra readiness gates (e.g. maintenance mode). */
   readinessGates?: readonly ReadinessGate[];
+  /** How often the settings (maintenance mode, cache epoch, last backup) are re-read; default 2000 ms. */
+  settingsPollMs?: number;
   /** Runs once the database is open (and migrated) and before listening, e.g. to seed demo data. */
   beforeListen?: (ctx: { config: Config; db: SqlDatabase; logger: Logger }) => Promise<void>;
 }
@@ -57,6 +61,8 @@ export interface ServerHandle {
   readonly config: Config;
   readonly db: SqlDatabase;
   readonly logger: Logger;
+  /** In-process caches `electra cache:clear` drops (modules register theirs here). */
+  readonly caches: CacheRegistry;
   /** Base URL of the API, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
   /** Base URL of the separate metrics listener, when METRICS_PORT is set. */
@@ -119,11 +125,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   let app: FastifyInstance | undefined;
   let metricsApp: FastifyInstance | undefined;
   let identity: AuthSetup | undefined;
+  const caches = new CacheRegistry();
+  const settings = new SettingsWatcher({ db, caches, logger, intervalMs: options.settingsPollMs });
   try {
     await options.beforeListen?.({ config, db, logger });
     const metrics = createMetrics({ version, poolStats: () => db.poolStats() });
     const audit = new AuditRepository(db);
     identity = createAuthFromConfig({ config, db, audit, logger });
+    const keyRing = identity.auth.keyRing;
+    caches.register('auth.key-ring', () => keyRing.invalidate());
+    // First read before listening: a replica started during maintenance never serves a request.
+    await settings.start();
     const access = createAccessModule({
       db,
       audit,
@@ -141,6 +153,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       access,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
+      operations: settings,
     });
     await app.listen({ port: config.port, host: config.host });
     if (config.metricsPort !== undefined) {
@@ -148,6 +161,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       await metricsApp.listen({ port: config.metricsPort, host: config.host });
     }
   } catch (err) {
+    settings.stop();
     await app?.close().catch(() => undefined);
     await identity?.close().catch(() => undefined);
     await db.close().catch((e: unknown) => logger.error({ err: e }, 'closing the database failed'));
@@ -192,6 +206,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       await within(closed, 1000);
     }
     if (metricsApp) await within(metricsApp.close(), 1000);
+    settings.stop();
     await identity
       ?.close()
       .catch((err: unknown) => logger.warn({ err }, 'closing mail/redis connections failed'));
@@ -208,7 +223,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   if (options.handleSignals !== false)
     installProcessHandlers(close, logger, options.exit ?? ((c) => process.exit(c)));
 
-  return { app: mainApp, config, db, logger, url, metricsUrl, close };
+  return { app: mainApp, config, db, logger, caches, url, metricsUrl, close };
 }
 
 function installProcessHandlers(

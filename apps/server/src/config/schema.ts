@@ -210,6 +210,27 @@ export const CONFIG_SCHEMA = {
     'http://localhost:8080',
     'Public base URL of the web app, used in links sent by mail.',
   ),
+  // Operations (issue 7).
+  maintenanceReadiness: required<'serve' | 'unready'>(
+    'ELECTRA_MAINTENANCE_READINESS',
+    oneOf(['serve', 'unready'] as const),
+    'serve',
+    'In maintenance mode, `serve`: replicas stay ready and answer 503 with the message themselves; `unready`: readiness fails too, so the ingress falls back to its default backend (docs/operations/maintenance.md).',
+  ),
+  backupDir: optional(
+    'ELECTRA_BACKUP_DIR',
+    text(),
+    'Where `electra db:backup` writes and `electra db:restore --latest` looks. Default: ELECTRA_DATA_DIR/backups.',
+  ),
+  backupEncryptionKey: optional(
+    'ELECTRA_BACKUP_ENCRYPTION_KEY',
+    text({
+      pattern: /^[A-Za-z0-9+/]{43}=$/,
+      patternHint: 'base64 of 32 random bytes (e.g. `openssl rand -base64 32`)',
+    }),
+    'AES-256-GCM key for `electra db:backup --encrypt` and for restoring encrypted backups. Keep a copy outside the cluster.',
+    true,
+  ),
 } as const;
 
 export type ConfigSchema = typeof CONFIG_SCHEMA;

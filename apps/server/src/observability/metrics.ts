@@ -29,6 +29,11 @@ export interface Metrics {
   readonly ballotVerificationSeconds: Histogram<never>;
   /** Where the board gauges read their values at scrape time (set by the casting module). */
   setBoardSource(source: BoardMetricsSource): void;
+  /**
+   * Where `electra_backup_last_success_timestamp_seconds` reads its value at scrape time (the
+   * settings watcher: the time `electra db:backup` recorded in the database); 0 until set.
+   */
+  setBackupSource(source: () => number): void;
   /** Prometheus text exposition of everything registered. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -153,6 +158,16 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  let backupSource: (() => number) | undefined;
+  new Gauge({
+    name: 'electra_backup_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful electra db:backup (recorded in the database, so every replica exports it); 0 when none ever succeeded.',
+    registers: [registry],
+    collect() {
+      this.set(backupSource?.() ?? 0);
+    },
+  });
+
   if (options.defaultMetrics !== false) {
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   }
@@ -170,6 +185,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     ballotVerificationSeconds,
     setBoardSource(source) {
       boardSource = source;
+    },
+    setBackupSource(source) {
+      backupSource = source;
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

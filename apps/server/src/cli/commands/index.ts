@@ -5,12 +5,14 @@
 import type { CliCommand } from '../command.js';
 import { adminCreateCommand } from './admin-create.js';
 import { auditVerifyCommand } from './audit-verify.js';
+import { cacheClearCommand } from './cache-clear.js';
 import { dbActivityCommand } from './db-activity.js';
 import { dbCheckCommand } from './db-check.js';
 import { dbLongQueriesCommand } from './db-long-queries.js';
 import { dbTerminateCommand } from './db-terminate.js';
 import { keysRotateCommand } from './keys-rotate.js';
 import { mailOutboxCommand } from './mail-outbox.js';
+import { maintenanceCommand } from './maintenance.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { sessionsRevokeAllCommand } from './sessions-revoke-all.js';
@@ -28,6 +30,8 @@ export const commands: CliCommand[] = [
   keysRotateCommand,
   sessionsRevokeAllCommand,
   mailOutboxCommand,
+  maintenanceCommand,
+  cacheClearCommand,
   adminCreateCommand,
   usersImportCommand,
   auditVerifyCommand,

@@ -1,0 +1,39 @@
+/**
+ * The `settings` table (0001_init.sql): small JSON values shared by every replica and the CLI —
+ * maintenance mode, the cache epoch, the last successful backup. Values are read on demand or by
+ * the settings watcher's poll, never cached across processes, so a change made anywhere is obeyed
+ * everywhere within a poll interval.
+ */
+import type { Queryable } from '../../store/database.js';
+
+export const SETTING_MAINTENANCE = 'maintenance';
+export const SETTING_CACHE_EPOCH = 'cache.epoch';
+export const SETTING_BACKUP_LAST_SUCCESS = 'backup.last_success';
+
+export interface SettingRow {
+  key: string;
+  value: unknown;
+  updatedAt: Date;
+}
+
+export async function readSettings(q: Queryable, keys: readonly string[]): Promise<Map<string, SettingRow>> {
+  const { rows } = await q.query<{ key: string; value: unknown; updated_at: Date }>(
+    'settings.read',
+    'SELECT key, value, updated_at FROM settings WHERE key = ANY($1::text[])',
+    [keys],
+  );
+  return new Map(rows.map((r) => [r.key, { key: r.key, value: r.value, updatedAt: r.updated_at }]));
+}
+
+export async function readSetting(q: Queryable, key: string): Promise<SettingRow | undefined> {
+  return (await readSettings(q, [key])).get(key);
+}
+
+export async function writeSetting(q: Queryable, key: string, value: unknown): Promise<void> {
+  await q.query(
+    'settings.write',
+    `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2::jsonb, now())
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [key, JSON.stringify(value)],
+  );
+}

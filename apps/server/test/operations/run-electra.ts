@@ -1,0 +1,43 @@
+/**
+ * Runs `electra …` in-process against a test database (the real dispatcher and commands, with
+ * cliRuntime swapped so output is captured and the environment is exactly the one given).
+ */
+import { cliRuntime } from '../../src/cli/command.js';
+import { runCli } from '../../src/cli/run-cli.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runElectra(
+  env: Record<string, string | undefined>,
+  args: string[],
+): Promise<CliResult> {
+  const saved = { ...cliRuntime };
+  let stdout = '';
+  let stderr = '';
+  cliRuntime.out = (t) => {
+    stdout += t;
+  };
+  cliRuntime.err = (t) => {
+    stderr += t;
+  };
+  cliRuntime.env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env };
+  try {
+    return { code: await runCli(args), stdout, stderr };
+  } finally {
+    Object.assign(cliRuntime, saved);
+  }
+}
+
+/** Polls `check` every 100 ms until it returns true; resolves to the elapsed ms, or throws after `ms`. */
+export async function waitFor(what: string, ms: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
