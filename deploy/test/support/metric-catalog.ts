@@ -44,9 +44,9 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricEntry>> = {
     note: 'elections: gauge {election} = voters who cast a counted ballot / eligible voters, open elections only',
   },
   electra_backup_last_success_timestamp_seconds: {
-    source: 'pending',
+    source: 'server',
     note:
-      'issue 7 backups: gauge = Unix time of the last successful electra db:backup, stored in the database ' +
-      'so every web replica exports it (the CronJob pod is not scraped); 0 when none ever succeeded',
+      'gauge = Unix time of the last successful electra db:backup, recorded in the settings table and read ' +
+      'by every web replica (the CronJob pod is not scraped); 0 when none ever succeeded',
   },
 };
