@@ -85,6 +85,12 @@ describe('AuditRepository on PostgreSQL', () => {
       [{ i: 7 }],
     );
     assert.equal((await audit.list({ requestId: 'r-2', limit: 10 }))[0]!.seq, 2n);
+    // '_' and '%' in a prefix are literal characters, not wildcards.
+    assert.deepEqual(
+      (await audit.list({ actionPrefix: 'auth.login_', limit: 10 })).map((e) => e.action),
+      ['auth.login_failed'],
+    );
+    assert.equal((await audit.list({ actionPrefix: 'auth%', limit: 10 })).length, 0);
     assert.equal((await audit.list({ target: 'user:1', limit: 10 })).length, 1);
     const page1 = await audit.list({ limit: 10 });
     const page2 = await audit.list({ after: page1.at(-1)!.seq, limit: 10 });

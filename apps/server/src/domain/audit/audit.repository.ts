@@ -156,7 +156,13 @@ export class AuditRepository implements AuditSink {
       where.push(sql(`$${params.length}`));
     };
     if (query.actor !== undefined) add((p) => `actor = ${p}`, query.actor);
-    if (query.actionPrefix !== undefined) add((p) => `left(action, length(${p})) = ${p}`, query.actionPrefix);
+    if (query.actionPrefix !== undefined) {
+      // LIKE 'prefix%' (escaped) so the text_pattern_ops index serves it.
+      add(
+        (p) => `action LIKE ${p} ESCAPE '\\'`,
+        `${query.actionPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      );
+    }
     if (query.target !== undefined) add((p) => `target = ${p}`, query.target);
     if (query.requestId !== undefined) add((p) => `request_id = ${p}`, query.requestId);
     if (query.from !== undefined) add((p) => `time >= ${p}`, query.from.toISOString());
