@@ -81,6 +81,21 @@ describe('installRoutePolicy', () => {
     );
   });
 
+  test('the HEAD twin of a GET route carries and enforces the same policy', async () => {
+    const { app, catalogue } = await appWith((a) => {
+      a.get('/secret', { config: { policy: 'admin' } }, async () => ({ s: 1 }));
+    });
+    assert.equal((await app.inject({ method: 'HEAD', url: '/secret' })).statusCode, 401);
+    assert.equal(
+      (await app.inject({ method: 'HEAD', url: '/secret', headers: { 'x-test-roles': 'voter' } })).statusCode,
+      403,
+    );
+    assert.ok(
+      catalogue.list().some((e) => e.method === 'HEAD' && e.url === '/secret' && e.policy === 'admin'),
+    );
+    await app.close();
+  });
+
   test('enforces before validation and lists every route', async () => {
     const { app, catalogue } = await appWith((app) => {
       app.get('/pub', { config: { policy: 'public' } }, async () => ({ ok: 1 }));
