@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import type { Config } from './config/schema.js';
 import type { AuthModule } from './domain/auth/auth-module.js';
+import type { CastingModule } from './domain/casting/casting-module.js';
 import type { CeremonyModule } from './domain/ceremony/ceremony-module.js';
 import { type OperationsState, STATIC_OPERATIONS_STATE } from './domain/operations/settings-watcher.js';
 import type { TallyModule } from './domain/tally/tally-module.js';
@@ -16,6 +17,7 @@ import type { AccessModule } from './domain/user-admin/access-module.js';
 import { registerAccess } from './http/access.routes.js';
 import { AppError } from './http/app-error.js';
 import { registerIdentity } from './http/auth.routes.js';
+import { registerCasting } from './http/ballots.routes.js';
 import { registerCeremony } from './http/ceremony.routes.js';
 import { handleError } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
@@ -68,6 +70,11 @@ export interface AppDeps {
    * verification, publication, results. Needs `auth` (the actor comes from its authentication hook).
    */
   tally?: TallyModule;
+  /**
+   * Casting and the public board (domain/casting/casting-module.ts): ballots, Benaloh audits, receipt
+   * keys, board pages, tracker lookups and the streamed record. Needs `auth` for the voter routes.
+   */
+  casting?: CastingModule;
   /**
    * Trustee ceremony and credentials (domain/ceremony/ceremony-module.ts): trustees, the relayed
    * key ceremony with T_0, public credentials. Needs `auth` (the actor comes from its hook).
@@ -235,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.auth) registerIdentity(app, deps.auth);
   if (deps.access) registerAccess(app, deps.access);
   if (deps.tally) registerTallyRoutes(app, deps.tally);
+  if (deps.casting) registerCasting(app, deps.casting);
   if (deps.ceremony) registerCeremony(app, deps.ceremony);
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });

@@ -18,6 +18,7 @@ import { loadElection } from '../domain/casting/casting.repository.js';
 import { CastingError } from '../domain/casting/casting-errors.js';
 import type { CastingModule } from '../domain/casting/casting-module.js';
 import { AppError } from './app-error.js';
+import { registerBoardRoutes } from './board.routes.js';
 import {
   auditBodySchema,
   auditReceiptSchema,
@@ -174,4 +175,10 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
       return { keys: await casting.receipts.published() };
     },
   );
+}
+
+/** Every casting route: ballots, audits, receipt keys, the public board and the record. */
+export function registerCasting(app: FastifyInstance, casting: CastingModule): void {
+  registerBallotRoutes(app, casting);
+  registerBoardRoutes(app, casting);
 }

@@ -47,13 +47,21 @@ export interface AuditReceipt {
   readonly eventHash: string;
 }
 
-/** Whether `userId` may use `credential` in the election; binds it to them on first use. */
+/** The outcome of checking (and, on first use, making) the voter ↔ credential link. */
+export type BindCredentialResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+/**
+ * Whether `userId` may cast with `credential` in the election; binds an unbound credential to them on
+ * first use (the credentials module's `bindCredential`), inside the casting transaction.
+ */
 export type BindCredential = (
   electionId: string,
   userId: string,
   credential: string,
   tx: Queryable,
-) => Promise<boolean>;
+) => Promise<BindCredentialResult>;
 
 export interface CastingMetrics {
   ballot(outcome: 'accepted' | 'rejected' | 'duplicate', reason: string): void;
@@ -239,8 +247,11 @@ export class CastingService {
         'This credential is not in the election’s credential list',
       );
     }
-    if (!(await this.deps.bindCredential(election.id, actor.userId, credential, tx))) {
-      throw new CastingError('CREDENTIAL_NOT_YOURS', 'This credential belongs to another voter');
+    const bound = await this.deps.bindCredential(election.id, actor.userId, credential, tx);
+    if (!bound.ok) {
+      throw bound.code === 'CREDENTIAL_UNKNOWN'
+        ? new CastingError('CREDENTIAL_UNKNOWN', bound.message)
+        : new CastingError('CREDENTIAL_NOT_YOURS', bound.message);
     }
   }
 
