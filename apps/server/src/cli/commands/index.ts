@@ -16,6 +16,7 @@ import { maintenanceCommand } from './maintenance.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { sessionsRevokeAllCommand } from './sessions-revoke-all.js';
+import { tallyVerifyCommand } from './tally-verify.js';
 import { usersImportCommand } from './users-import.js';
 import { verifyCommand } from './verify.js';
 import { versionCommand } from './version.js';
@@ -36,5 +37,6 @@ export const commands: CliCommand[] = [
   usersImportCommand,
   auditVerifyCommand,
   verifyCommand,
+  tallyVerifyCommand,
   versionCommand,
 ];
