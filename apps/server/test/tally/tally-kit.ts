@@ -309,3 +309,26 @@ export async function partialFor(t: TallyApp, e: OpenElection, j: number): Promi
     systemRandom,
   );
 }
+
+/** Close, tally, and decrypt with T_0 and trustees `decrypting` over HTTP; returns the last answer. */
+export async function tallyToEnd(t: TallyApp, e: OpenElection, decrypting: readonly number[] = [1, 2]) {
+  await closeElection(t, e.id);
+  const start = await t.app.inject({
+    method: 'POST',
+    url: `/api/elections/${e.id}/tally`,
+    headers: { authorization: `Bearer ${t.officer.token}` },
+  });
+  if (start.statusCode !== 201) throw new Error(`start tally: ${start.statusCode} ${start.body}`);
+  let last: { state: string } | undefined;
+  for (const j of decrypting) {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/elections/${e.id}/partial-decryptions`,
+      headers: { authorization: `Bearer ${t.trustees[j - 1]!.token}` },
+      payload: await partialFor(t, e, j),
+    });
+    if (res.statusCode !== 201) throw new Error(`trustee ${j}: ${res.statusCode} ${res.body}`);
+    last = res.json();
+  }
+  return last!;
+}
