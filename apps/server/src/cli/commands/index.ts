@@ -5,6 +5,7 @@
 import type { CliCommand } from '../command.js';
 import { adminCreateCommand } from './admin-create.js';
 import { auditVerifyCommand } from './audit-verify.js';
+import { credentialsGenerateCommand } from './credentials-generate.js';
 import { cacheClearCommand } from './cache-clear.js';
 import { dbActivityCommand } from './db-activity.js';
 import { dbCheckCommand } from './db-check.js';
@@ -16,6 +17,12 @@ import { maintenanceCommand } from './maintenance.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { sessionsRevokeAllCommand } from './sessions-revoke-all.js';
+import {
+  trusteeDecryptCommand,
+  trusteeInitCommand,
+  trusteeStatusCommand,
+  trusteeStepCommand,
+} from './trustee.js';
 import { tallyVerifyCommand } from './tally-verify.js';
 import { usersImportCommand } from './users-import.js';
 import { verifyCommand } from './verify.js';
@@ -36,6 +43,11 @@ export const commands: CliCommand[] = [
   adminCreateCommand,
   usersImportCommand,
   auditVerifyCommand,
+  credentialsGenerateCommand,
+  trusteeInitCommand,
+  trusteeStepCommand,
+  trusteeStatusCommand,
+  trusteeDecryptCommand,
   verifyCommand,
   tallyVerifyCommand,
   versionCommand,

@@ -76,6 +76,22 @@ export async function lockElectionState(tx: Queryable, id: string): Promise<Elec
   return rows[0]?.state ?? null;
 }
 
+/** First key of the two-key advisory locks taken per voter (distinct from every bigint lock key). */
+const VOTER_LOCK_CLASS = 50_106;
+
+/**
+ * Serialize one voter's submissions in one election until `tx` ends. Every check that must not race
+ * (same tracker resubmitted, a challenged ballot cast, a second vote) concerns ballots of the voter's
+ * own credential, so a per-voter lock suffices and different voters only meet at the board's head
+ * lock, held just for the append. Hash collisions merely serialize two voters.
+ */
+export async function lockVoter(tx: Queryable, electionId: string, userId: string): Promise<void> {
+  await tx.query('casting.lock_voter', 'SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [
+    VOTER_LOCK_CLASS,
+    `${electionId}/${userId}`,
+  ]);
+}
+
 export async function isListedCredential(
   q: Queryable,
   electionId: string,

@@ -1,17 +1,19 @@
 /**
  * Casting and auditing ballots (ARCHITECTURE §5, protocol §7.6–7.7, §9.4). A submission is checked
  * in this order: the election is open and the voter eligible (domain policy), then every proof in a
- * worker thread, then — in ONE transaction holding the election's state (share lock) and its board
- * (row lock) — the credential is listed and the voter's own, the ballot is not a resubmission (which
- * answers the stored receipt: idempotent), not challenged, and the voter may vote (again); only then
- * is the ballot appended to the board, the voter marked as having voted and the tracker indexed.
+ * worker thread, then — in ONE transaction holding the election's state (share lock, so a close waits
+ * for it) and the voter (a per-voter lock: every check below concerns the voter's own credential) —
+ * the credential is listed and the voter's own, the ballot is not a resubmission (which answers the
+ * stored receipt: idempotent), not challenged, and the voter may vote (again); only then is the ballot
+ * appended to the board (whose head lock is held just for the append), the voter marked as having
+ * voted and the tracker indexed.
  * Nothing here writes a voter identity next to a tracker, in the database or in a log line.
  */
 import { type BallotTaskContext, fromBase64Url, shortTrackerCode } from '@electra/core';
 import { can } from '../../policies/domain-policy.js';
 import type { Actor } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
-import { appendBoardEvent, lockBoard } from '../board/board.repository.js';
+import { appendBoardEvent } from '../board/board.repository.js';
 import {
   type CastingElection,
   findAudited,
@@ -23,6 +25,7 @@ import {
   isListedCredential,
   loadElection,
   lockElectionState,
+  lockVoter,
   markVoted,
   type StoredReceipt,
 } from './casting.repository.js';
@@ -240,7 +243,7 @@ export class CastingService {
   ): Promise<void> {
     const state = await lockElectionState(tx, election.id);
     if (state !== 'open') throw new CastingError('ELECTION_NOT_OPEN', `The election is ${state ?? 'gone'}`);
-    await lockBoard(tx, election.id);
+    await lockVoter(tx, election.id, actor.userId);
     if (!(await isListedCredential(tx, election.id, credential))) {
       throw new CastingError(
         'CREDENTIAL_UNKNOWN',

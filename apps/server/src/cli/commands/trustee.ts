@@ -1,0 +1,330 @@
+/**
+ * `electra trustee:init | trustee:step | trustee:status | trustee:decrypt` — the key ceremony and the
+ * partial decryption for trustees who work from a terminal (protocol §8). Every computation runs
+ * here with the core; the server (or whoever carries the files) is an untrusted relay: each step
+ * re-verifies everything it receives before building on it (the core's functions refuse a replaced
+ * certificate, an altered commitment or dealing, a different transcript), and the secrets stay in
+ * the local key file. The key file is saved before a message that depends on it is sent, so an
+ * interrupted step can simply be run again.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  baseMul,
+  Ciphertext,
+  commitCoefficients,
+  createPartialDecryption,
+  createTrusteeCertificate,
+  dealShares,
+  finalizeTrustee,
+  fingerprintBytes,
+  initCore,
+  systemRandom,
+  verifyCeremony,
+} from '@electra/core';
+import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
+import {
+  type CeremonyStateJson,
+  deliver,
+  getJson,
+  loadSecrets,
+  loadState,
+  postJson,
+  saveSecrets,
+  TRUSTEE_OPTIONS,
+  TRUSTEE_OPTIONS_HELP,
+  TrusteeRemoteError,
+  trusteeArgs,
+} from '../trustee/trustee-io.js';
+
+const random = systemRandom;
+
+function running(state: CeremonyStateJson): NonNullable<CeremonyStateJson['ceremony']> {
+  if (!state.ceremony) throw new UsageError('no key ceremony has been started for this election');
+  return state.ceremony;
+}
+
+/** Failures of the other side are reported, not thrown as bugs: exit 1 with the server's code. */
+async function reporting(work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof TrusteeRemoteError) {
+      cliRuntime.err(`the server refused: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export const trusteeInitCommand: CliCommand = {
+  name: 'trustee:init',
+  summary: 'Trustee: create your certificate and key file for the running ceremony',
+  usage: `Usage: electra trustee:init (--server <url> --token <t> --election <id> | --in <state.json> --out <msg.json>) --key <file> [--index <j>] [--name <name>]
+
+Step 1 of the key ceremony (protocol §8.1.2): draws your signing and encryption keys, writes them to
+a new passphrase-protected key file (never overwritten) and sends your certificate.
+
+  --index <j>    Your trustee index (default: the one the server reports for your account)
+  --name <name>  Name in your certificate (default: your name on the trustee list)
+
+${TRUSTEE_OPTIONS_HELP}`,
+  async run(argv) {
+    const args = parseCommandArgs(this, argv, {
+      ...TRUSTEE_OPTIONS,
+      index: { type: 'string' },
+      name: { type: 'string' },
+    });
+    if (!args) return 0;
+    const a = trusteeArgs(args.values);
+    if (!a.key) throw new UsageError('--key <file> is required');
+    return reporting(async () => {
+      await initCore();
+      const state = await loadState(a);
+      const c = running(state);
+      if (c.phase !== 'certificates')
+        throw new UsageError(`the ceremony is in phase ${c.phase}; certificates are no longer accepted`);
+      const index = args.values.index !== undefined ? Number(args.values.index) : state.you;
+      if (!Number.isInteger(index) || index === null || index < 1 || index > c.params.n)
+        throw new UsageError('your trustee index is unknown: pass --index <j>');
+      const name =
+        typeof args.values.name === 'string'
+          ? args.values.name
+          : (state.trustees.find((t) => t.index === index)?.fullName ?? `Trustee ${index}`);
+      const { certificate, secrets } = createTrusteeCertificate(c.params, index, name, random);
+      saveSecrets(a, secrets, true);
+      cliRuntime.out(`trustee ${index} of ${c.params.n} (threshold ${c.params.t}), ceremony ${c.id}\n`);
+      cliRuntime.out(`key file written to ${a.key}: keep it and its passphrase; you need both to decrypt\n`);
+      cliRuntime.out(`${await deliver(a, 'certificate', certificate)}\n`);
+      return 0;
+    });
+  },
+};
+
+export const trusteeStepCommand: CliCommand = {
+  name: 'trustee:step',
+  summary: 'Trustee: verify what the others sent and make your next ceremony move',
+  usage: `Usage: electra trustee:step (--server <url> --token <t> --election <id> | --in <state.json> --out <msg.json>) --key <file>
+
+Reads the ceremony state, re-verifies every message with the core and makes your next move:
+commitment (§8.1.3), dealing (§8.1.4) or confirmation (§8.1.5). When a share sent to you is bad it
+sends a verifiable complaint instead (§8.2.3) and exits 1. Run it again whenever the phase moves on;
+it says when there is nothing to do yet. Exit codes: 0 a move was made or nothing to do, 1 a
+complaint was raised or the server refused, 2 wrong usage.
+
+${TRUSTEE_OPTIONS_HELP}`,
+  async run(argv) {
+    const args = parseCommandArgs(this, argv, TRUSTEE_OPTIONS);
+    if (!args) return 0;
+    const a = trusteeArgs(args.values);
+    return reporting(async () => {
+      await initCore();
+      const state = await loadState(a);
+      const c = running(state);
+      let secrets = loadSecrets(a);
+      if (secrets.ceremonyId !== c.params.ceremonyId)
+        throw new UsageError(
+          `your key file is for ceremony ${secrets.ceremonyId}, the election runs ${c.id}`,
+        );
+      const j = secrets.index;
+      const m = c.messages as Record<string, unknown>;
+      const wait = (what: string) => {
+        cliRuntime.out(`nothing to do yet: ${what}\n`);
+        return 0;
+      };
+      switch (c.phase) {
+        case 'certificates':
+          return c.posted.certificate.includes(j)
+            ? wait(`waiting for the other certificates (${c.posted.certificate.length}/${c.params.n} in)`)
+            : wait('your certificate is not there: deliver the one trustee:init produced');
+        case 'commitments': {
+          if (c.posted.commitment.includes(j)) return wait('waiting for the other commitments');
+          const r = commitCoefficients(c.params, m.certificates, secrets, random);
+          if (!r.ok)
+            throw new UsageError(`the roster does not verify: ${r.code} (trustee ${r.index}): ${r.message}`);
+          secrets = r.secrets;
+          saveSecrets(a, secrets);
+          cliRuntime.out(`${await deliver(a, 'commitment', r.commitment)}\n`);
+          return 0;
+        }
+        case 'dealings': {
+          if (c.posted.dealing.includes(j)) return wait('waiting for the other dealings');
+          const r = dealShares(c.params, m.certificates, m.commitments, secrets, random);
+          if (!r.ok)
+            throw new UsageError(
+              `the commitments do not verify: ${r.code} (trustee ${r.index}): ${r.message}`,
+            );
+          cliRuntime.out(`${await deliver(a, 'dealing', r.dealing)}\n`);
+          return 0;
+        }
+        case 'confirmations': {
+          if (c.posted.confirmation.includes(j)) return wait('waiting for the other confirmations');
+          const input = {
+            params: c.params,
+            certificates: m.certificates,
+            commitments: m.commitments,
+            singleKey: m.singleKey,
+            dealings: m.dealings,
+          };
+          const f = finalizeTrustee(input, secrets, random);
+          if (!f.ok) {
+            for (const x of f.failures) cliRuntime.err(`${x.code} (trustee ${x.index}): ${x.message}\n`);
+            for (const complaint of f.complaints)
+              cliRuntime.out(`${await deliver(a, 'complaint', complaint)}\n`);
+            return 1;
+          }
+          saveSecrets(a, f.secrets);
+          cliRuntime.out(`your share is final; transcript ${f.key.transcriptHash}\n`);
+          cliRuntime.out(`${await deliver(a, 'confirmation', f.confirmation)}\n`);
+          return 0;
+        }
+        case 'completed':
+          cliRuntime.out(`the ceremony is complete: election key ${c.thresholdKey?.electionKey}\n`);
+          return 0;
+        default:
+          cliRuntime.out(
+            `the ceremony failed: ${c.failure?.code} (trustee ${c.failure?.index}): ${c.failure?.reason}\n`,
+          );
+          return 1;
+      }
+    });
+  },
+};
+
+export const trusteeStatusCommand: CliCommand = {
+  name: 'trustee:status',
+  summary: 'Trustee: show the ceremony phase, who has sent what, and check the final key',
+  usage: `Usage: electra trustee:status (--server <url> --token <t> --election <id> | --in <state.json>) [--key <file>] [--json]
+
+Shows the phase and, per trustee, which messages were accepted. Once the ceremony is complete it
+verifies the whole transcript with the core (protocol §8.1.6) and, with --key, that your share
+matches your verification key. Compare the transcript hash with the other trustees out of band.
+Exit 1 when the transcript or your share does not verify.
+
+${TRUSTEE_OPTIONS_HELP}`,
+  async run(argv) {
+    const args = parseCommandArgs(this, argv, { ...TRUSTEE_OPTIONS, json: { type: 'boolean' } });
+    if (!args) return 0;
+    const a = trusteeArgs(args.values);
+    return reporting(async () => {
+      await initCore();
+      const state = await loadState(a);
+      const c = running(state);
+      const problems: string[] = [];
+      let verifiedKey: string | undefined;
+      if (c.status === 'completed') {
+        const m = c.messages as Record<string, unknown>;
+        const v = verifyCeremony({
+          v: 1,
+          params: c.params,
+          certificates: m.certificates,
+          commitments: m.commitments,
+          singleKey: m.singleKey,
+          dealings: m.dealings,
+          confirmations: m.confirmations,
+        });
+        if (!v.ok) problems.push(`transcript does not verify: ${v.code} (trustee ${v.index}): ${v.message}`);
+        else {
+          verifiedKey = v.key.electionKey;
+          if (c.thresholdKey && c.thresholdKey.electionKey !== v.key.electionKey)
+            problems.push('the server announces another election key than the transcript gives');
+          if (a.key) {
+            const s = loadSecrets(a);
+            const X = v.key.verificationKeys[s.index - 1];
+            if (!s.share || baseMul(s.share).toBase64Url() !== X)
+              problems.push('your share does not match your verification key');
+          }
+        }
+      }
+      const summary = {
+        electionId: state.electionId,
+        electionState: state.state,
+        ceremonyId: c.id,
+        status: c.status,
+        phase: c.phase,
+        you: state.you,
+        n: c.params.n,
+        t: c.params.t,
+        posted: c.posted,
+        failure: c.failure,
+        electionKey: verifiedKey ?? null,
+        transcriptHash: c.thresholdKey?.transcriptHash ?? null,
+        problems,
+      };
+      if (args.values.json) printJson(summary);
+      else {
+        cliRuntime.out(
+          `ceremony ${c.id}: ${c.status}, phase ${c.phase} (n = ${c.params.n}, t = ${c.params.t})${state.you ? `, you are trustee ${state.you}` : ''}\n`,
+        );
+        for (let i = 1; i <= c.params.n; i++) {
+          const kinds = (['certificate', 'commitment', 'dealing', 'confirmation'] as const).filter((k) =>
+            c.posted[k].includes(i),
+          );
+          cliRuntime.out(`  trustee ${i}: ${kinds.length ? kinds.join(', ') : 'nothing yet'}\n`);
+        }
+        if (c.failure)
+          cliRuntime.out(`failed: ${c.failure.code} (trustee ${c.failure.index}): ${c.failure.reason}\n`);
+        if (verifiedKey)
+          cliRuntime.out(`verified election key ${verifiedKey}\ntranscript ${summary.transcriptHash}\n`);
+        for (const p of problems) cliRuntime.err(`PROBLEM: ${p}\n`);
+      }
+      return problems.length > 0 ? 1 : 0;
+    });
+  },
+};
+
+interface EncryptedTallyJson {
+  fingerprint: string;
+  ciphertexts: { alpha: string; beta: string }[][];
+  received: { trustee: number }[];
+}
+
+export const trusteeDecryptCommand: CliCommand = {
+  name: 'trustee:decrypt',
+  summary: 'Trustee: compute and submit your partial decryption of the encrypted tally',
+  usage: `Usage: electra trustee:decrypt --server <url> --token <t> --election <id> --key <file>
+       electra trustee:decrypt --in <tally.json> --out <partial.json> --key <file>
+
+Fetches the encrypted tally (GET /api/elections/<id>/tally, or a saved copy with --in), computes
+your partial decryption with Chaum–Pedersen proofs (protocol §8.4) and submits it
+(POST /api/elections/<id>/partial-decryptions) or writes it to --out.
+
+${TRUSTEE_OPTIONS_HELP}`,
+  async run(argv) {
+    const args = parseCommandArgs(this, argv, TRUSTEE_OPTIONS);
+    if (!args) return 0;
+    const a = trusteeArgs(args.values);
+    return reporting(async () => {
+      await initCore();
+      const secrets = loadSecrets(a);
+      if (!secrets.share)
+        throw new UsageError('your key file has no final share (the ceremony did not finish)');
+      const tally = (
+        a.in !== undefined
+          ? JSON.parse(readFileSync(a.in, 'utf8'))
+          : await getJson(a, `/api/elections/${encodeURIComponent(a.election!)}/tally`)
+      ) as EncryptedTallyJson;
+      if (tally.received?.some((r) => r.trustee === secrets.index)) {
+        cliRuntime.out(`your partial decryption is already there (trustee ${secrets.index})\n`);
+        return 0;
+      }
+      const ciphertexts = tally.ciphertexts.flat().map((x) => Ciphertext.fromJSON(x));
+      const partial = createPartialDecryption(
+        fingerprintBytes(tally.fingerprint),
+        secrets,
+        ciphertexts,
+        random,
+      );
+      if (a.in !== undefined) {
+        if (!a.out) throw new UsageError('--out <partial.json> is required with --in');
+        writeFileSync(a.out, `${JSON.stringify(partial, null, 2)}\n`);
+        cliRuntime.out(`wrote the partial decryption of trustee ${secrets.index} to ${a.out}\n`);
+        return 0;
+      }
+      await postJson(a, `/api/elections/${encodeURIComponent(a.election!)}/partial-decryptions`, partial);
+      cliRuntime.out(
+        `submitted the partial decryption of trustee ${secrets.index} (${ciphertexts.length} ciphertexts)\n`,
+      );
+      return 0;
+    });
+  },
+};
