@@ -359,6 +359,16 @@ describe('a record altered in the database', () => {
       t.log.text(),
     );
 
+    // the result is on the board: no partial decryption may follow it (protocol §9.2)
+    const height = await boardLength(e.id);
+    const p3 = await post(
+      `/api/elections/${e.id}/partial-decryptions`,
+      t.trustees[2]!.token,
+      await partialFor(t, e, 3),
+    );
+    assert.equal(p3.statusCode, 409);
+    assert.equal(await boardLength(e.id), height);
+
     // the officer retrying gets the domain error; nothing moves
     const retry = await post(`/api/elections/${e.id}/tally/finalize`, t.officer.token);
     assert.equal(retry.statusCode, 409);

@@ -278,6 +278,8 @@ export class TallyService {
     };
     const tally = await this.deps.repository.tally(electionId);
     if (!tally) throw new TallyError('INVALID_ELECTION_STATE', 'The tally has not started');
+    // The board grammar (§9.2) puts every partial decryption before the result.
+    if (tally.result) throw new TallyError('INVALID_ELECTION_STATE', 'The result is already computed');
     if (await this.deps.repository.hasPartial(electionId, trustee)) {
       throw await reject('PARTIAL_DECRYPTION_DUPLICATE', `Trustee ${trustee} already decrypted`, 'duplicate');
     }
@@ -293,6 +295,9 @@ export class TallyService {
     }
     const accepted = await this.deps.db.transaction('tally.partial', async (tx) => {
       await this.lockState(electionId, tx, 'tallying');
+      if ((await this.deps.repository.tally(electionId, tx))?.result) {
+        throw new TallyError('INVALID_ELECTION_STATE', 'The result is already computed');
+      }
       if (await this.deps.repository.hasPartial(electionId, trustee, tx)) return null;
       const event = await this.deps.board.append(electionId, 'partial-decryption', body, tx);
       await this.deps.repository.insertPartial(
