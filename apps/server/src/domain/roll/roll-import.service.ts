@@ -130,6 +130,7 @@ export function createRollImporter(deps: RollImporterDeps) {
       const fileSha256 = digest();
 
       const result = await deps.db.transaction('roll.import', async (tx) => {
+        await repo.tune(tx);
         if (!req.dryRun) await repo.lock(tx);
         const existing = await repo.findAccounts(
           parsed.rows.map((r) => r.email),
