@@ -381,3 +381,23 @@ describe('a record altered in the database', () => {
     assert.equal(report.json().valid, false);
   });
 });
+
+describe('OpenAPI', () => {
+  test('documents every tally route with its policy-relevant statuses', async () => {
+    const spec = (await t.app.inject({ url: '/api/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const expected: [string, string, string][] = [
+      ['/api/elections/{id}/tally', 'post', '201'],
+      ['/api/elections/{id}/tally', 'get', '200'],
+      ['/api/elections/{id}/partial-decryptions', 'post', '422'],
+      ['/api/elections/{id}/tally/finalize', 'post', '409'],
+      ['/api/elections/{id}/tally/verification', 'get', '200'],
+      ['/api/elections/{id}/publish', 'post', '200'],
+      ['/api/elections/{id}/results', 'get', '200'],
+    ];
+    for (const [path, method, status] of expected) {
+      assert.ok(spec.paths[path]?.[method]?.responses[status], `${method} ${path} ${status}`);
+    }
+  });
+});
