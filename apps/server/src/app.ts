@@ -11,6 +11,7 @@ import type { Config } from './config/schema.js';
 import type { AuthModule } from './domain/auth/auth-module.js';
 import type { CastingModule } from './domain/casting/casting-module.js';
 import type { CeremonyModule } from './domain/ceremony/ceremony-module.js';
+import type { ElectionsModule } from './domain/elections/elections-module.js';
 import { type OperationsState, STATIC_OPERATIONS_STATE } from './domain/operations/settings-watcher.js';
 import type { TallyModule } from './domain/tally/tally-module.js';
 import type { AccessModule } from './domain/user-admin/access-module.js';
@@ -19,6 +20,8 @@ import { AppError } from './http/app-error.js';
 import { registerIdentity } from './http/auth.routes.js';
 import { registerCasting } from './http/ballots.routes.js';
 import { registerCeremony } from './http/ceremony.routes.js';
+import { registerElectionRoutes } from './http/elections.routes.js';
+import { registerElectionReportRoutes } from './http/elections-reports.routes.js';
 import { handleError } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerRequestHooks } from './http/hooks.js';
@@ -80,6 +83,11 @@ export interface AppDeps {
    * key ceremony with T_0, public credentials. Needs `auth` (the actor comes from its hook).
    */
   ceremony?: CeremonyModule;
+  /**
+   * Elections (domain/elections/elections-module.ts): drafting, voter list, lifecycle transitions,
+   * public view, the voter's list, turnout and exports. Needs `auth` (the actor comes from its hook).
+   */
+  elections?: ElectionsModule;
 }
 
 /** Process-level state main.ts drives and probes read. */
@@ -244,6 +252,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.tally) registerTallyRoutes(app, deps.tally);
   if (deps.casting) registerCasting(app, deps.casting);
   if (deps.ceremony) registerCeremony(app, deps.ceremony);
+  if (deps.elections) {
+    registerElectionRoutes(app, deps.elections, { mfaRequiredRoles: config.mfaRequiredRoles });
+    registerElectionReportRoutes(app, deps.elections, { mfaRequiredRoles: config.mfaRequiredRoles });
+  }
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
   registerOpenApiRoute(app);

@@ -25,6 +25,7 @@ import {
 import type { Config } from './config/schema.js';
 import { AuditRepository } from './domain/audit/audit.repository.js';
 import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
+import { createElectionsModule, type ElectionsModule } from './domain/elections/elections-module.js';
 import { CacheRegistry } from './domain/operations/cache-registry.js';
 import { SettingsWatcher } from './domain/operations/settings-watcher.js';
 import { createAccessModule } from './domain/user-admin/access-module.js';
@@ -125,6 +126,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   let app: FastifyInstance | undefined;
   let metricsApp: FastifyInstance | undefined;
   let identity: AuthSetup | undefined;
+  let elections: ElectionsModule | undefined;
   const caches = new CacheRegistry();
   const settings = new SettingsWatcher({ db, caches, logger, intervalMs: options.settingsPollMs });
   try {
@@ -143,6 +145,17 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       publicUrl: config.publicUrl,
       onInvitationError: (_email, err) => logger.warn({ err }, 'invitation email failed'),
     });
+    // Casting wires its board opener (elections.setOpenBoard) and the tally its results source
+    // (elections.setResultsSource) once they are built here; until then opening is refused.
+    elections = createElectionsModule({
+      db,
+      audit,
+      mailer: identity.auth.mailer,
+      publicUrl: config.publicUrl,
+      logger,
+      schedulerTickMs: config.electionSchedulerMs,
+      reminderIntervalMs: config.reminderIntervalHours * 3_600_000,
+    });
     app = await buildApp({
       config,
       db,
@@ -151,17 +164,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       version,
       auth: identity.auth,
       access,
+      elections,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
       operations: settings,
     });
     await app.listen({ port: config.port, host: config.host });
+    // Automatic open/close and election mail; every replica runs it, one acts per election.
+    elections.scheduler.start();
     if (config.metricsPort !== undefined) {
       metricsApp = await buildMetricsApp({ config, logger, metrics });
       await metricsApp.listen({ port: config.metricsPort, host: config.host });
     }
   } catch (err) {
     settings.stop();
+    await elections?.scheduler.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await identity?.close().catch(() => undefined);
     await db.close().catch((e: unknown) => logger.error({ err: e }, 'closing the database failed'));
@@ -206,6 +223,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       await within(closed, 1000);
     }
     if (metricsApp) await within(metricsApp.close(), 1000);
+    await elections?.scheduler
+      .stop()
+      .catch((err: unknown) => logger.warn({ err }, 'stopping the election scheduler failed'));
     settings.stop();
     await identity
       ?.close()

@@ -231,6 +231,18 @@ export const CONFIG_SCHEMA = {
     'AES-256-GCM key for `electra db:backup --encrypt` and for restoring encrypted backups. Keep a copy outside the cluster.',
     true,
   ),
+  electionSchedulerMs: required(
+    'ELECTRA_ELECTION_SCHEDULER_MS',
+    integer(1000, 3_600_000),
+    15_000,
+    'How often each replica checks for elections due to open or close and for election mail (one replica acts per election).',
+  ),
+  reminderIntervalHours: required(
+    'ELECTRA_REMINDER_INTERVAL_HOURS',
+    integer(0, 24 * 30),
+    24,
+    'Reminder mail to eligible voters who have not voted, every this many hours after their invitation; 0 for none.',
+  ),
 } as const;
 
 export type ConfigSchema = typeof CONFIG_SCHEMA;
