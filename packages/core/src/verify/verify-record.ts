@@ -325,10 +325,10 @@ class RecordVerification {
   private async finish(): Promise<void> {
     const header = this.header;
     if (header) {
-      if (header.events !== this.chain.eventCount) {
+      if (header.events !== this.events) {
         this.report.fail(
           'RECORD_EVENT_COUNT_MISMATCH',
-          `the header announces ${header.events} events, the record holds ${this.chain.eventCount}`,
+          `the header announces ${header.events} events, the record holds ${this.events}`,
         );
       }
       if (header.head !== this.chain.lastHead.hash) {
