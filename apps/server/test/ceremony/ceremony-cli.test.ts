@@ -309,10 +309,7 @@ describe('electra trustee:* against a started server', () => {
       [id],
     );
     const h = Point.fromBase64Url(thresholdKey.electionKey);
-    const cts = [
-      encrypt(h, Scalar.one, randomScalar(random)),
-      encrypt(h, Scalar.zero, randomScalar(random)),
-    ];
+    const cts = [encrypt(h, Scalar.one, randomScalar(random)), encrypt(h, Scalar.zero, randomScalar(random))];
     const tallyFile = join(dir, 'tally.json');
     writeFileSync(
       tallyFile,

@@ -3,8 +3,8 @@
  * mailer, the key-encryption key and the elections gateway, shared by buildApp (HTTP), main.ts and
  * the tests. The crypto core is initialized here (libsodium WASM) so nothing runs before it is ready.
  */
-import { initCore, type RandomSource, systemRandom } from '@electra/core';
-import type { Database } from '../../store/database.js';
+import { type CeremonyTranscript, initCore, type RandomSource, systemRandom } from '@electra/core';
+import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import { createSecretBox } from '../auth/secret-box.js';
 import { type CredentialsService, createCredentialsService } from '../credentials/credentials.service.js';
@@ -29,6 +29,16 @@ export interface CeremonyModule {
   credentials: CredentialsService;
   elections: ElectionGateway;
   db: Database;
+  /**
+   * For casting's `openBoard` (the setup event, inside the opening transaction): the frozen public
+   * credential list and the verified transcript of the completed ceremony (misuse throws without one).
+   */
+  setupSources: {
+    frozenCredentials(electionId: string, tx: Queryable): Promise<readonly string[]>;
+    ceremonyTranscript(electionId: string, tx: Queryable): Promise<CeremonyTranscript>;
+  };
+  /** For casting: the voter ↔ credential check, binding an unbound credential at first use. */
+  bindCredential: CredentialsService['bindCredential'];
 }
 
 export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<CeremonyModule> {
@@ -51,5 +61,20 @@ export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<Ce
     random,
     log: o.log,
   });
-  return { ceremony, credentials, elections: o.elections, db: o.db };
+  return {
+    ceremony,
+    credentials,
+    elections: o.elections,
+    db: o.db,
+    setupSources: {
+      frozenCredentials: (electionId, tx) => credentials.frozenCredentials(electionId, tx),
+      async ceremonyTranscript(electionId, tx) {
+        const transcript = await ceremony.transcript(electionId, tx);
+        if (!transcript) throw new Error(`election ${electionId} has no completed key ceremony`);
+        return transcript;
+      },
+    },
+    bindCredential: (electionId, userId, credential, tx) =>
+      credentials.bindCredential(electionId, userId, credential, tx),
+  };
 }

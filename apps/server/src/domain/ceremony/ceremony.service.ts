@@ -247,7 +247,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
         const election = await lockElection(electionId, tx);
         deny(canAbortCeremony(actor, election.state));
         const ceremony = await repo.latest(electionId, tx, true);
-        if (!ceremony || ceremony.status !== 'running')
+        if (ceremony?.status !== 'running')
           throw new Refusal('CEREMONY_NOT_RUNNING', 'No ceremony is running');
         const view = ceremonyView(ceremony.params, ceremony.status, await repo.messages(ceremony.id, tx));
         const missing = missingSenders(view);
@@ -367,7 +367,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
         deny(canPostCeremonyMessage(actor, { state: election.state, trusteeIndex: index }));
         const j = index as number;
         const ceremony = await repo.latest(electionId, tx, true);
-        if (!ceremony || ceremony.status !== 'running')
+        if (ceremony?.status !== 'running')
           throw new Refusal('CEREMONY_NOT_RUNNING', 'No ceremony is running');
         const messages = await repo.messages(ceremony.id, tx);
         const previous = messages.find((m) => m.kind === kind && m.sender === j);
