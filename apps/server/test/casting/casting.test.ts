@@ -7,6 +7,7 @@
  * proof was verified in a worker thread, never on the main thread.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   type BallotJson,
@@ -18,8 +19,10 @@ import {
   signBallot,
   systemRandom,
 } from '@electra/core';
-import { verifyReceipt } from '../../src/domain/casting/receipt-keys.js';
+import { createSecretBox } from '../../src/domain/auth/secret-box.js';
+import { ReceiptKeys, verifyReceipt } from '../../src/domain/casting/receipt-keys.js';
 import { signedIn } from '../access/access-kit.js';
+import { TEST_KEK } from '../auth/auth-test-kit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { type CastingApp, call, cast, castingApp, type TestElection, type Voter } from './casting-kit.js';
 
@@ -329,6 +332,30 @@ describe('Benaloh audit', () => {
     assert.equal((await cast(kit.app, e.id, voter, cast1.ballot)).status, 201);
     const r2 = await call(kit.app, { method: 'POST', url, token: voter.token, payload: cast1 });
     assert.deepEqual([r2.status, r2.body.error.code], [409, 'BALLOT_ALREADY_CAST']);
+  });
+});
+
+describe('receipt keys', () => {
+  test('one key for every replica, sealed at rest under the key-encryption key', async () => {
+    const fields = {
+      electionId: 'e',
+      fingerprint: 'f',
+      tracker: 't',
+      height: 1,
+      castAt: new Date(0).toISOString(),
+    };
+    const replica = new ReceiptKeys(tdb.db, createSecretBox(TEST_KEK));
+    const [a, b] = await Promise.all([kit.casting.receipts.sign(fields), replica.sign(fields)]);
+    assert.equal(a.keyId, b.keyId);
+    const [key] = await replica.published();
+    assert.equal(verifyReceipt(key!.publicKey, fields, b.signature), true);
+    const { rows } = await tdb.db.query<{ n: number }>(
+      'test.keys',
+      'SELECT count(*)::int AS n FROM receipt_keys',
+    );
+    assert.equal(rows[0]!.n, 1);
+    const wrongKek = new ReceiptKeys(tdb.db, createSecretBox(randomBytes(32)));
+    await assert.rejects(wrongKek.sign(fields));
   });
 });
 

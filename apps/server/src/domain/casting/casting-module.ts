@@ -4,6 +4,7 @@
  * append/read/head/record for the tally) and the board metrics source. main.ts builds it with the
  * elections' eligibility rule and the ceremony's credential getters; `close()` stops the workers.
  */
+import { availableParallelism } from 'node:os';
 import { type BoardEvent, type BoardHead, type EventType, fromBase64Url, toHex } from '@electra/core';
 import { BOARD_CHECKPOINT_INTERVAL, type Metrics } from '../../observability/metrics.js';
 import type { Role } from '../../policies/types.js';
@@ -34,7 +35,7 @@ export interface CastingModuleOptions {
   /** The ceremony's frozen credential list and transcript, for the setup event. */
   setup: SetupSources;
   metrics?: Metrics;
-  /** Worker threads verifying ballots (default 2). */
+  /** Worker threads verifying ballots (default: one per core but one, at least 1, at most 8). */
   verifyThreads?: number;
   clock?: () => number;
   mfaRequiredRoles?: readonly Role[];
@@ -66,7 +67,9 @@ export interface CastingModule {
 
 export function createCastingModule(o: CastingModuleOptions): CastingModule {
   const { db, metrics } = o;
-  const pool = createVerificationPool(o.verifyThreads ?? 2);
+  const pool = createVerificationPool(
+    o.verifyThreads ?? Math.max(1, Math.min(8, availableParallelism() - 1)),
+  );
   const receipts = new ReceiptKeys(db, createSecretBox(o.keyEncryptionKey));
   const service = new CastingService({
     db,
