@@ -112,6 +112,16 @@ describe('tampering suite (protocol §11)', () => {
     );
   });
 
+  test('a line that is JSON but not an event → EVENT_MALFORMED at its line', async () => {
+    const lines = serializeRecord(e.events).trimEnd().split('\n');
+    lines[4] = '{"hello":"world"}';
+    const report = await verifyText(lines.join('\n'));
+    assert.equal(report.readable, true);
+    assert.equal(report.failures[0]?.code, 'EVENT_MALFORMED');
+    assert.equal(report.failures[0]?.line, 5);
+    assert.equal(report.failures[0]?.height, 3);
+  });
+
   test('input that is not a record is unreadable, not invalid', async () => {
     for (const text of ['', 'hello\n', '{"format":"electra-record","v":9,"events":0,"head":"x"}\n']) {
       const report = await verifyText(text);

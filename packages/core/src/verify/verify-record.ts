@@ -158,7 +158,8 @@ class RecordVerification {
     const parsed = parseEvent(value);
     if (!parsed.ok) {
       this.chainBroken = true;
-      this.report.fail('EVENT_MALFORMED', `line ${line}: ${parsed.message}`, { line });
+      // Line L of an intact record holds height L − 2: the best place to name for a broken line.
+      this.report.fail('EVENT_MALFORMED', `line ${line}: ${parsed.message}`, { line, height: line - 2 });
       return;
     }
     this.report.count('EVENTS');
