@@ -164,6 +164,22 @@ describe('public board routes', () => {
     assert.equal(cached.status, 304);
   });
 
+  test('the OpenAPI document describes the casting and board routes', async () => {
+    const r = await call(kit.app, { url: '/api/openapi.json' });
+    assert.equal(r.status, 200);
+    for (const path of [
+      '/api/elections/{id}/ballots',
+      '/api/elections/{id}/ballots/audit',
+      '/api/elections/{id}/board',
+      '/api/elections/{id}/board/head',
+      '/api/elections/{id}/board/{tracker}',
+      '/api/elections/{id}/record',
+      '/api/receipt-keys',
+    ]) {
+      assert.ok(r.body.paths[path], path);
+    }
+  });
+
   test('unknown election: 404', async () => {
     const r = await call(kit.app, { url: '/api/elections/00000000-0000-4000-8000-000000000000/board' });
     assert.deepEqual([r.status, r.body.error.code], [404, 'ELECTION_NOT_FOUND']);
