@@ -45,7 +45,7 @@ export function registerElectionReportRoutes(
   app.get<{ Params: { id: string }; Querystring: { interval: TurnoutInterval } }>(
     '/api/elections/:id/turnout',
     {
-      config: { policy: 'authenticated' },
+      config: { policy: 'staff' },
       schema: {
         tags,
         summary: 'Turnout: eligible, voted, percentage, by group, ballots per interval (no choices)',
@@ -77,7 +77,7 @@ export function registerElectionReportRoutes(
   app.get<{ Params: { id: string; file: ExportFile } }>(
     '/api/elections/:id/export/:file',
     {
-      config: { policy: 'authenticated' },
+      config: { policy: 'staff' },
       schema: {
         tags,
         summary: 'Export turnout or results as CSV, XLSX or PDF (results: with record hash and verdict)',

@@ -194,7 +194,7 @@ export function registerElectionRoutes(
   app.get<{ Querystring: { state?: ElectionState; limit: number; before?: string } }>(
     '/api/elections',
     {
-      config: { policy: 'authenticated' },
+      config: { policy: 'staff' },
       schema: {
         tags,
         summary: 'List elections, newest first (officers, admins, auditors)',
@@ -257,7 +257,7 @@ export function registerElectionRoutes(
   app.get<{ Params: { id: string } }>(
     '/api/elections/:id',
     {
-      config: { policy: 'authenticated' },
+      config: { policy: 'staff' },
       schema: {
         tags,
         summary: 'An election in full, including drafts (officers, admins, auditors)',

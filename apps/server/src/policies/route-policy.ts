@@ -18,6 +18,7 @@ const POLICY_ROLES: Readonly<Record<Exclude<PolicyName, 'public' | 'authenticate
   officer: ['officer', 'admin'],
   admin: ['admin'],
   auditor: ['auditor', 'admin'],
+  staff: ['officer', 'admin', 'auditor'],
 };
 
 export const DEFAULT_MFA_REQUIRED_ROLES: readonly Role[] = ['admin', 'officer'];

@@ -32,6 +32,8 @@ export const POLICY_NAMES = [
   'admin',
   /** admins and auditors (read-only oversight: audit log) */
   'auditor',
+  /** officers, admins and auditors (election oversight: lists, drafts, turnout, exports) */
+  'staff',
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
