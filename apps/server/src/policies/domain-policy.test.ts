@@ -45,6 +45,27 @@ describe('election lifecycle', () => {
     );
   });
 
+  test('the lifecycle table is the one in domain/elections/election-state.ts', async () => {
+    const states = await import('../domain/elections/election-state.js');
+    for (const from of ELECTION_STATES)
+      for (const to of ELECTION_STATES)
+        assert.equal(canTransition(from, to), states.canTransition(from, to), `${from} → ${to}`);
+  });
+
+  test('staff see every election and its turnout; only officers manage the voter list', () => {
+    const e = { kind: 'election', state: 'open' } as const;
+    for (const roles of [['officer'], ['admin'], ['auditor']] as Role[][]) {
+      assert.equal(code(can(who(roles), 'election.view_all', null)), 'ok');
+      assert.equal(code(can(who(roles), 'election.view_turnout', e)), 'ok');
+    }
+    assert.equal(code(can(who(['voter']), 'election.view_all', null)), 'FORBIDDEN');
+    assert.equal(code(can(who(['voter']), 'election.view_turnout', e)), 'FORBIDDEN');
+    assert.equal(code(can(null, 'election.view_turnout', e)), 'UNAUTHORIZED');
+    assert.equal(code(can(who(['officer']), 'election.manage_voters', e)), 'ok');
+    assert.equal(code(can(who(['auditor']), 'election.manage_voters', e)), 'FORBIDDEN');
+    assert.equal(code(can(who(['officer'], 'me', false), 'election.view_turnout', e)), 'FORBIDDEN');
+  });
+
   test('officer powers need MFA', () => {
     assert.equal(code(can(who(['officer'], 'me', false), 'election.create', null)), 'FORBIDDEN');
     assert.equal(
