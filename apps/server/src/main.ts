@@ -25,6 +25,9 @@ import {
 import type { Config } from './config/schema.js';
 import { AuditRepository } from './domain/audit/audit.repository.js';
 import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
+import { resolveKeyEncryptionKey } from './domain/auth/key-encryption-key.js';
+import { createCeremonyModule } from './domain/ceremony/ceremony-module.js';
+import { electionGateway } from './domain/ceremony/elections-adapter.js';
 import { createElectionsModule, type ElectionsModule } from './domain/elections/elections-module.js';
 import { CacheRegistry } from './domain/operations/cache-registry.js';
 import { SettingsWatcher } from './domain/operations/settings-watcher.js';
@@ -156,6 +159,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       schedulerTickMs: config.electionSchedulerMs,
       reminderIntervalMs: config.reminderIntervalHours * 3_600_000,
     });
+    // Trustee ceremony (T_0's secrets sealed with the key-encryption key) and credentials; casting
+    // takes its setupSources and bindCredential.
+    const ceremony = await createCeremonyModule({
+      db,
+      audit,
+      mailer: identity.auth.mailer,
+      elections: electionGateway({
+        service: elections.service,
+        elections: elections.repository,
+        eligibility: elections.eligibility,
+      }),
+      keyEncryptionKey: resolveKeyEncryptionKey({
+        configured: config.keyEncryptionKey,
+        dataDir: config.dataDir,
+        production: config.production,
+        warn: (msg) => logger.warn({ variable: 'ELECTRA_KEY_ENCRYPTION_KEY' }, msg),
+      }),
+      publicUrl: config.publicUrl,
+      log: logger,
+    });
     app = await buildApp({
       config,
       db,
@@ -165,6 +188,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       auth: identity.auth,
       access,
       elections,
+      ceremony,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
       operations: settings,
