@@ -394,3 +394,33 @@ describe('public and voter views', () => {
     assert.equal(await ea.elections.isEligible(arts.id, ea.voter.user.id), false);
   });
 });
+
+describe('OpenAPI', () => {
+  test('the document lists every elections route with its responses', async () => {
+    const r = await ea.app.inject({ url: '/api/openapi.json' });
+    assert.equal(r.statusCode, 200);
+    const spec = r.json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+    };
+    const expected: [string, string, string][] = [
+      ['/api/elections', 'post', '201'],
+      ['/api/elections', 'get', '200'],
+      ['/api/elections/{id}', 'get', '200'],
+      ['/api/elections/{id}', 'patch', '409'],
+      ['/api/elections/{id}/transitions', 'post', '409'],
+      ['/api/elections/{id}/voters', 'put', '422'],
+      ['/api/elections/{id}/voters', 'get', '200'],
+      ['/api/elections/{id}/public', 'get', '200'],
+      ['/api/me/elections', 'get', '200'],
+      ['/api/elections/{id}/turnout', 'get', '200'],
+      ['/api/elections/{id}/export/{file}', 'get', '200'],
+    ];
+    for (const [path, method, status] of expected) {
+      assert.ok(spec.paths[path]?.[method]?.responses[status], `${method.toUpperCase()} ${path} ${status}`);
+    }
+    assert.ok(
+      spec.paths['/api/elections/{id}/voters']!.put!.requestBody,
+      'the voter list body is documented',
+    );
+  });
+});

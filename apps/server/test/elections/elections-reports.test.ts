@@ -12,10 +12,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { ExportableResults } from '../../src/domain/elections/export-document.js';
+import type { ExportableResults, ResultsSource } from '../../src/domain/elections/export-document.js';
+import type { TallyService } from '../../src/domain/tally/tally.service.js';
 import { signedIn } from '../access/access-kit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { auth, createElection, type ElectionsApp, electionsApp, forceState } from './elections-kit.js';
+
+// The tally's service is the results source main.ts wires in (checked at compile time).
+export const tallyIsAResultsSource = (tally: TallyService): ResultsSource => tally;
 
 let tdb: TestDatabase;
 let ea: ElectionsApp;

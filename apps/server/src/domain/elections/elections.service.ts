@@ -39,7 +39,7 @@ export type ElectionResult =
 export type OpenBoardHook = (electionId: string, tx: Queryable) => Promise<void>;
 
 /** Called after a transition committed (e.g. to wake the notifier); never fails the transition. */
-export type TransitionListener = (election: Election, from: ElectionState) => void;
+export type TransitionListener = (election: Pick<Election, 'id' | 'state'>, from: ElectionState) => void;
 
 export interface ElectionsServiceDeps {
   db: Database;
@@ -223,7 +223,7 @@ export class ElectionsService {
   }
 
   /** Notify listeners after a commit (the scheduler and the route call this). */
-  committed(election: Election, from: ElectionState): void {
+  committed(election: Pick<Election, 'id' | 'state'>, from: ElectionState): void {
     try {
       this.deps.onTransition?.(election, from);
     } catch {
