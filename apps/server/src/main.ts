@@ -10,6 +10,7 @@
  * with requests still running. A second signal exits at once.
  */
 import { realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +32,7 @@ import { electionGateway } from './domain/ceremony/elections-adapter.js';
 import { createElectionsModule, type ElectionsModule } from './domain/elections/elections-module.js';
 import { CacheRegistry } from './domain/operations/cache-registry.js';
 import { SettingsWatcher } from './domain/operations/settings-watcher.js';
+import { createTallyModule, tallyBoard } from './domain/tally/tally-module.js';
 import { createAccessModule } from './domain/user-admin/access-module.js';
 import type { ReadinessGate } from './observability/health.js';
 import { createLogger, type Logger, stdoutDestination } from './observability/logger.js';
@@ -179,6 +181,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       publicUrl: config.publicUrl,
       log: logger,
     });
+    // Tally and results: the board through casting's functions, T_0 and the trustee roster from the
+    // ceremony, the lifecycle and the result-published mail from elections; exports read its results.
+    const tally = createTallyModule({
+      db,
+      audit,
+      logger,
+      elections: elections.service,
+      board: tallyBoard(db),
+      trustees: ceremony.ceremony,
+      notifier: elections,
+      verifyThreads: Math.max(1, availableParallelism() - 1),
+    });
+    elections.setResultsSource(tally.service);
     app = await buildApp({
       config,
       db,
@@ -189,6 +204,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       access,
       elections,
       ceremony,
+      tally,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
       operations: settings,

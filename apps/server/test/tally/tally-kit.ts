@@ -34,19 +34,14 @@ import type { FastifyInstance } from 'fastify';
 import { AuditRepository } from '../../src/domain/audit/audit.repository.js';
 import { type AuthModule, authRateLimits, createAuthModule } from '../../src/domain/auth/auth-module.js';
 import { createSecretBox } from '../../src/domain/auth/secret-box.js';
-import {
-  appendBoardEvent,
-  boardHead,
-  streamBoard,
-  streamRecord,
-} from '../../src/domain/board/board.repository.js';
+import { appendBoardEvent } from '../../src/domain/board/board.repository.js';
 import { ceremonyRepository } from '../../src/domain/ceremony/ceremony.repository.js';
 import { type CeremonyModule, createCeremonyModule } from '../../src/domain/ceremony/ceremony-module.js';
 import { electionGateway } from '../../src/domain/ceremony/elections-adapter.js';
 import { sealServerSecrets } from '../../src/domain/ceremony/server-trustee.js';
 import { createElectionsModule, type ElectionsModule } from '../../src/domain/elections/elections-module.js';
 import { createOutboxMailer } from '../../src/domain/mail/mailer.js';
-import { createTallyModule, type TallyModule } from '../../src/domain/tally/tally-module.js';
+import { createTallyModule, type TallyModule, tallyBoard } from '../../src/domain/tally/tally-module.js';
 import type { TallyBoardPort } from '../../src/domain/tally/tally-ports.js';
 import { registerIdentity } from '../../src/http/auth.routes.js';
 import { registerTallyRoutes } from '../../src/http/tally.routes.js';
@@ -105,14 +100,7 @@ export async function tallyApp(db: Database): Promise<TallyApp> {
     keyEncryptionKey: TEST_KEK,
     publicUrl: 'http://localhost:8080',
   });
-  const board: TallyBoardPort = {
-    append: appendBoardEvent,
-    read: (electionId, fromHeight) => streamBoard(db, electionId, fromHeight),
-    head: (electionId, tx) => boardHead(tx ?? db, electionId),
-    async *record(electionId) {
-      yield* streamRecord(db, electionId, await boardHead(db, electionId));
-    },
-  };
+  const board = tallyBoard(db);
   let tally: TallyModule | undefined;
   const { app, log } = await buildTestApp({
     db,

@@ -8,6 +8,7 @@ import { type RandomSource, systemRandom } from '@electra/core';
 import type { Logger } from '../../observability/logger.js';
 import type { Database } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
+import { appendBoardEvent, boardHead, streamBoard, streamRecord } from '../board/board.repository.js';
 import { recordVerifier } from './record-verification.js';
 import { TallyRepository } from './tally.repository.js';
 import { TallyService } from './tally.service.js';
@@ -58,5 +59,20 @@ export function createTallyModule(deps: TallyModuleDeps): TallyModule {
     trustees: deps.trustees,
     ...(deps.notifier ? { notifier: deps.notifier } : {}),
     logger: deps.logger,
+  };
+}
+
+/**
+ * The board port on casting's board functions (domain/board/board.repository.ts): appends serialized
+ * per election inside the caller's transaction, reads and the record streamed in pages.
+ */
+export function tallyBoard(db: Database): TallyBoardPort {
+  return {
+    append: appendBoardEvent,
+    read: (electionId, fromHeight) => streamBoard(db, electionId, fromHeight),
+    head: (electionId, tx) => boardHead(tx ?? db, electionId),
+    async *record(electionId) {
+      yield* streamRecord(db, electionId, await boardHead(db, electionId));
+    },
   };
 }
