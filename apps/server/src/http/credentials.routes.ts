@@ -84,6 +84,38 @@ export function registerCredentialsRoutes(
     },
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/api/elections/:id/credentials/issue',
+    {
+      config: { policy: 'officer' },
+      schema: {
+        tags,
+        summary: 'Managed mode: issue and mail credentials to eligible voters who have none yet',
+        description:
+          'Credentials are issued automatically when the ceremony completes; voters who became eligible ' +
+          'afterwards (a later roll import) get theirs with this call, before the election opens.',
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['issued'],
+            additionalProperties: false,
+            properties: { issued: { type: 'integer' } },
+          },
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const r = await credentials.issueMissing(requireActorOf(request), request.params.id, {
+        ip: request.ip,
+        requestId: String(request.id),
+      });
+      if (!r.ok) throw new AppError(credentialFailureStatus(r.code), r.code, r.message);
+      return { issued: r.issued };
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/elections/:id/credentials',
     {

@@ -60,3 +60,16 @@ export function canUploadCredentials(actor: Actor | null, state: ElectionState):
         reason: `The credential list is frozen once the election opens (it is ${state})`,
       };
 }
+
+/** Managed mode: issue credentials to voters who have none (a top-up once the election is ready). */
+export function canIssueCredentials(actor: Actor | null, state: ElectionState): Permission {
+  const officer = can(actor, 'election.create', null);
+  if (!officer.allowed) return officer;
+  return state === 'ready'
+    ? ok
+    : {
+        allowed: false,
+        code: 'INVALID_ELECTION_STATE',
+        reason: `Credentials are issued between the ceremony and the opening (the election is ${state})`,
+      };
+}

@@ -324,6 +324,23 @@ describe('trustee ceremony over HTTP', () => {
       await c.module.credentials.frozenCredentials(electionId),
       stored.rows.map((r) => r.public_credential).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     );
+    // a voter who became eligible after the ceremony gets a credential from the officer's top-up
+    const late = await signedIn(c.auth, 'late@uni.example', ['voter']);
+    const issue = (token: string) =>
+      c.app.inject({
+        method: 'POST',
+        url: `/api/elections/${electionId}/credentials/issue`,
+        headers: bearer(token),
+      });
+    assert.equal((await issue(outsider.token)).statusCode, 403);
+    const topUp = await issue(officer.token);
+    assert.equal(topUp.statusCode, 200, topUp.body);
+    assert.equal(topUp.json().issued, 1);
+    assert.equal((await issue(officer.token)).json().issued, 0);
+    const lateMail = await listOutbox(t.db, { to: late.user.email, limit: 10 });
+    assert.equal(lateMail.filter((m) => m.subject.includes('voting credential')).length, 1);
+    voters.push(late);
+
     const get = await c.app.inject({
       method: 'GET',
       url: `/api/elections/${electionId}/credentials`,

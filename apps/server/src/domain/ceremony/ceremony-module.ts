@@ -50,13 +50,14 @@ export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<Ce
     elections: o.elections,
     random,
     publicUrl: o.publicUrl,
+    mailer: o.mailer,
+    log: o.log,
   });
   const ceremony = createCeremonyService({
     db: o.db,
     audit: o.audit,
     elections: o.elections,
     credentials,
-    mailer: o.mailer,
     box: createSecretBox(o.keyEncryptionKey),
     random,
     log: o.log,

@@ -39,7 +39,7 @@ import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import type { CredentialsService } from '../credentials/credentials.service.js';
-import type { Mailer, MailMessage } from '../mail/mailer.js';
+import type { MailMessage } from '../mail/mailer.js';
 import { type CeremonyRow, ceremonyRepository as repo, type TrusteeRow } from './ceremony.repository.js';
 import {
   type CeremonyFailureRecord,
@@ -81,7 +81,6 @@ export interface CeremonyDeps {
   audit: AuditSink;
   elections: ElectionGateway;
   credentials: CredentialsService;
-  mailer: Mailer;
   box: SecretBox;
   random: RandomSource;
   log?: { warn(obj: object, msg: string): void };
@@ -440,20 +439,8 @@ export function createCeremonyService(deps: CeremonyDeps) {
         return { index: j, duplicate: false, ...advanced };
       }),
     );
-    if (outcome.ok) await sendAll(outcome.mails);
+    if (outcome.ok) await deps.credentials.sendCredentialMails(outcome.mails);
     return outcome;
-  }
-
-  async function sendAll(mails: readonly MailMessage[]): Promise<void> {
-    for (const m of mails) {
-      try {
-        await deps.mailer.send(m);
-      } catch (err) {
-        // The secret is gone with this mail; the officer sees the count in the audit log and
-        // re-issues before opening. Never log the body (it holds the credential).
-        deps.log?.warn({ err, to: m.to }, 'sending a credential mail failed');
-      }
-    }
   }
 
   async function snapshot(electionId: string, q: Queryable = db): Promise<CeremonySnapshot | null> {

@@ -12,13 +12,13 @@
  * board's setup event publishes).
  */
 import { generateCredentials, Point, type RandomSource } from '@electra/core';
-import { canUploadCredentials } from '../../policies/ceremony-policy.js';
+import { canIssueCredentials, canUploadCredentials } from '../../policies/ceremony-policy.js';
 import { DENY_STATUS, type DenyCode } from '../../policies/domain-policy.js';
 import type { Actor } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { ElectionGateway } from '../ceremony/election-gateway.js';
-import type { MailMessage } from '../mail/mailer.js';
+import type { Mailer, MailMessage } from '../mail/mailer.js';
 import { credentialsRepository as repo } from './credentials.repository.js';
 
 export type CredentialFailureCode =
@@ -49,6 +49,8 @@ export interface CredentialsDeps {
   elections: ElectionGateway;
   random: RandomSource;
   publicUrl: string;
+  mailer: Mailer;
+  log?: { warn(obj: object, msg: string): void };
 }
 
 /** Largest list one upload may carry. */
@@ -87,7 +89,11 @@ export function createCredentialsService(deps: CredentialsDeps) {
    * Managed mode, inside the transaction that makes the election ready: a credential for every
    * eligible voter who has none. Returns the mails to send once that transaction has committed.
    */
-  async function issueManaged(electionId: string, tx: Queryable): Promise<MailMessage[]> {
+  async function issueManaged(
+    electionId: string,
+    tx: Queryable,
+    by: { actor: string } & CredentialsContext = { actor: 'system' },
+  ): Promise<MailMessage[]> {
     const election = await elections.get(electionId, tx);
     if (!election) throw new Error(`issueManaged: no election ${electionId}`);
     if (election.credentialMode !== 'managed') return [];
@@ -104,9 +110,11 @@ export function createCredentialsService(deps: CredentialsDeps) {
     }
     await audit.append(
       {
-        actor: 'system',
+        actor: by.actor,
         action: 'credentials.issued',
         target: `election:${electionId}`,
+        ip: by.ip,
+        requestId: by.requestId,
         details: { mode: 'managed', count: todo.length },
       },
       tx,
@@ -200,6 +208,49 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return { ok: true, newlyBound: true };
   }
 
+  /** Send credential mails once their public parts are committed; a failure is logged, never the body. */
+  async function sendCredentialMails(mails: readonly MailMessage[]): Promise<void> {
+    for (const m of mails) {
+      try {
+        await deps.mailer.send(m);
+      } catch (err) {
+        // That secret is lost with this mail: the voter has a listed credential nobody knows. Before
+        // opening, the officer can see it (bound count vs mails) in the audit log and the outbox.
+        deps.log?.warn({ err, to: m.to }, 'sending a credential mail failed');
+      }
+    }
+  }
+
+  /**
+   * Managed mode, officer's top-up before opening: voters who became eligible after the election
+   * became ready (e.g. a later roll import) get their credential now, mailed after commit.
+   */
+  async function issueMissing(
+    actor: Actor,
+    electionId: string,
+    ctx: CredentialsContext = {},
+  ): Promise<CredentialResult<{ issued: number }>> {
+    const r = await db.transaction('credentials.issue_missing', async (tx) => {
+      const election = await elections.lock(electionId, tx);
+      if (!election)
+        return { ok: false as const, code: 'ELECTION_NOT_FOUND' as const, message: 'No such election' };
+      const allowed = canIssueCredentials(actor, election.state);
+      if (!allowed.allowed) return { ok: false as const, code: allowed.code, message: allowed.reason };
+      if (election.credentialMode !== 'managed') {
+        return {
+          ok: false as const,
+          code: 'CREDENTIAL_MODE_MISMATCH' as const,
+          message: 'In authority mode the credential authority issues credentials',
+        };
+      }
+      const mails = await issueManaged(electionId, tx, { actor: actor.userId, ...ctx });
+      return { ok: true as const, mails };
+    });
+    if (!r.ok) return r;
+    await sendCredentialMails(r.mails);
+    return { ok: true, issued: r.mails.length };
+  }
+
   /** The public credential list as frozen for the board's setup event (call once the election opens). */
   async function frozenCredentials(electionId: string, q: Queryable = db): Promise<string[]> {
     return repo.publicList(electionId, q);
@@ -209,7 +260,15 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return repo.count(electionId, q);
   }
 
-  return { issueManaged, upload, bindCredential, frozenCredentials, summary };
+  return {
+    issueManaged,
+    issueMissing,
+    sendCredentialMails,
+    upload,
+    bindCredential,
+    frozenCredentials,
+    summary,
+  };
 }
 
 export type CredentialsService = ReturnType<typeof createCredentialsService>;
