@@ -99,6 +99,7 @@ export function registerElectionReportRoutes(
       if (kind === 'turnout') {
         doc = turnoutDocument(await computeTurnout(module.db, module.participation, e, '1h', now));
       } else {
+        enforce(can(actor, 'election.view_results', { kind: 'election', state: e.state }, options));
         const source = module.results();
         if (!source)
           throw appError('RESULTS_UNAVAILABLE', 'Results exports are not available on this server');

@@ -209,9 +209,13 @@ describe('exports', () => {
   });
 
   test('results exports: 409 before a result, then the counts, the record hash and the verdict', async (t) => {
+    const open = await get('results.pdf');
+    assert.equal(open.statusCode, 409);
+    assert.equal(open.json().error.code, 'INVALID_ELECTION_STATE', 'no results while open');
+    await forceState(tdb.db, electionId, 'tallied');
     const before = await get('results.pdf');
     assert.equal(before.statusCode, 409);
-    assert.equal(before.json().error.code, 'RESULTS_UNAVAILABLE');
+    assert.equal(before.json().error.code, 'RESULTS_UNAVAILABLE', 'no results source wired yet');
     const results: ExportableResults = {
       title: 'Faculty reps 2026',
       counted: 3,

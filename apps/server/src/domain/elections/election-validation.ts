@@ -52,14 +52,16 @@ function fail(field: string, message: string): never {
   throw new DraftError(field, message);
 }
 
-/** True when Intl knows this IANA time zone name (e.g. Africa/Lagos, Europe/Paris, UTC). */
-export function isTimeZone(name: string): boolean {
-  if (name.length === 0 || name.length > 64) return false;
+/**
+ * The canonical IANA name of a time zone Intl knows (e.g. 'africa/lagos' → 'Africa/Lagos'), or null.
+ * Offsets such as '+01:00' are refused: a zone name follows daylight-saving changes, an offset not.
+ */
+export function canonicalTimeZone(name: string): string | null {
+  if (name.length === 0 || name.length > 64 || !/^[A-Za-z]/.test(name)) return null;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -160,8 +162,8 @@ export function validateDraft(electionId: string, input: ElectionDraftInput): Dr
     const opensAt = instant(input.opensAt, 'opensAt');
     const closesAt = instant(input.closesAt, 'closesAt');
     if (opensAt && closesAt && opensAt >= closesAt) fail('closesAt', 'closesAt: must be after opensAt');
-    const timeZone = input.timeZone ?? 'UTC';
-    if (!isTimeZone(timeZone)) fail('timeZone', `timeZone: unknown time zone '${timeZone.slice(0, 64)}'`);
+    const timeZone = canonicalTimeZone(input.timeZone ?? 'UTC');
+    if (!timeZone) fail('timeZone', `timeZone: unknown time zone '${(input.timeZone ?? '').slice(0, 64)}'`);
     return {
       ok: true,
       draft: {
