@@ -32,6 +32,7 @@ import { requestIdFor } from './http/request-id.js';
 import { errorResponseSchema } from './http/schemas.js';
 import { registerTallyRoutes } from './http/tally.routes.js';
 import { registerTestOnlyRoutes } from './http/test-only.routes.js';
+import { registerWebApp } from './http/web.routes.js';
 import { buildValidator } from './http/validator-compiler.js';
 import { HealthMonitor, type ReadinessGate } from './observability/health.js';
 import type { Logger } from './observability/logger.js';
@@ -88,6 +89,11 @@ export interface AppDeps {
    * public view, the voter's list, turnout and exports. Needs `auth` (the actor comes from its hook).
    */
   elections?: ElectionsModule;
+  /**
+   * Folder of the built browser app (apps/web/dist; http/web.routes.ts): served at `/` with its
+   * client-side routes when given. main.ts passes it when the build exists.
+   */
+  webRoot?: string;
 }
 
 /** Process-level state main.ts drives and probes read. */
@@ -260,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });
   registerOpenApiRoute(app);
   if (deps.testRoutes) registerTestOnlyRoutes(app);
+  if (deps.webRoot) await registerWebApp(app, { root: deps.webRoot });
   // Not readied here: callers (tests) may add routes; listen() or ready() finishes the boot.
   return app;
 }

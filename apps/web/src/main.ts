@@ -1,0 +1,94 @@
+/**
+ * Entry point: the page frame (skip link, header with navigation and theme, main landmark, footer,
+ * offline banner), the routes, and the delivery of ballots left in the outbox by an earlier visit.
+ */
+import './styles.css';
+import { t } from './i18n/t.js';
+import { onSessionChange, session, signOut } from './lib/api.js';
+import { h, replace } from './lib/dom.js';
+import { navigate, route, startRouter } from './lib/router.js';
+import { boardPage } from './pages/board.js';
+import { boothPage, resumeOutbox } from './pages/booth.js';
+import { electionPage } from './pages/election.js';
+import { forgotPage } from './pages/forgot.js';
+import { homePage } from './pages/home.js';
+import { loginPage } from './pages/login.js';
+import { myElectionsPage } from './pages/my-elections.js';
+import { receiptPage } from './pages/receipt.js';
+import { resultsPage } from './pages/results.js';
+import { verifyPage } from './pages/verify.js';
+import { link, title } from './ui/common.js';
+import { applyStoredTheme, themeSelect } from './ui/theme.js';
+
+applyStoredTheme();
+
+const app = document.getElementById('app')!;
+const nav = h('nav', { 'aria-label': t('app.nav') });
+const main = h('main', { id: 'main', tabindex: '-1' });
+const offline = h('div', { className: 'notice', role: 'status', hidden: navigator.onLine }, t('app.offline'));
+
+function renderNav(): void {
+  const s = session();
+  replace(
+    nav,
+    h(
+      'ul',
+      {},
+      h('li', {}, link('/', t('app.home'))),
+      s && h('li', {}, link('/elections', t('app.myElections'))),
+      h('li', {}, link('/verify', t('app.verify'))),
+      s
+        ? h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                className: 'secondary',
+                type: 'button',
+                onclick: () => void signOut().then(() => navigate('/')),
+              },
+              t('app.signOut'),
+            ),
+          )
+        : h('li', {}, link('/login', t('app.signIn'))),
+    ),
+  );
+}
+
+app.append(
+  h('a', { className: 'skip', href: '#main' }, t('app.skip')),
+  h(
+    'header',
+    { className: 'top' },
+    h('a', { className: 'brand', href: '/', 'data-link': true }, t('app.name')),
+    nav,
+    h('div', { className: 'tools' }, themeSelect()),
+  ),
+  offline,
+  main,
+  h('footer', {}, h('p', {}, t('app.footer'))),
+);
+renderNav();
+onSessionChange(renderNav);
+window.addEventListener('online', () => {
+  offline.hidden = true;
+});
+window.addEventListener('offline', () => {
+  offline.hidden = false;
+});
+
+route('/', homePage);
+route('/login', loginPage);
+route('/forgot', forgotPage);
+route('/elections', myElectionsPage);
+route('/vote/:id', boothPage);
+route('/e/:id', electionPage);
+route('/e/:id/receipt', receiptPage);
+route('/e/:id/results', resultsPage);
+route('/e/:id/board', boardPage);
+route('/verify', verifyPage);
+startRouter(main, (m) => {
+  m.append(title(t('app.notFound')), h('p', {}, link('/', t('app.home'))));
+});
+void resumeOutbox();

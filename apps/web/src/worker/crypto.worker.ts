@@ -1,0 +1,183 @@
+/**
+ * The crypto worker: every expensive or secret operation of the booth and the verifier runs here,
+ * with @electra/core (the same code as the server and the CLI), so the UI thread never freezes and
+ * the credential and ballot randomness never touch the page's globals. The election parameters come
+ * from the setup event of the public record (protocol §9.2) and must match the fingerprint the
+ * election API announces.
+ */
+/// <reference lib="webworker" />
+import {
+  type BallotExecutorFactory,
+  ballotToJSON,
+  deriveCredentialKey,
+  type ElectionParams,
+  electionFingerprint,
+  encryptBallot,
+  fromBase64Url,
+  initCore,
+  openBallot,
+  parseCredential,
+  parseElectionParams,
+  readRecord,
+  shortTrackerCode,
+  systemRandom,
+  verifyOpenedBallot,
+  verifyRecord,
+} from '@electra/core';
+import type { RequestMessage, ResponseMessage, WorkerRequests } from './messages.js';
+import { workerPoolExecutor } from './pool-executor.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+class Fail extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let election: { id: string; params: ElectionParams; credentials: Set<string> } | undefined;
+
+async function* fetchChunks(url: string): AsyncGenerator<Uint8Array> {
+  const r = await fetch(url);
+  if (!r.ok || !r.body)
+    throw new Fail(r.status === 404 ? 'ELECTION_NOT_FOUND' : 'NETWORK', `record: HTTP ${r.status}`);
+  const reader = r.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+async function* blobChunks(file: Blob): AsyncGenerator<Uint8Array> {
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
+type Handlers = {
+  [N in keyof WorkerRequests]: (
+    req: WorkerRequests[N]['req'],
+    progress: (p: ResponseMessage & { progress: unknown }) => void,
+    id: number,
+  ) => Promise<WorkerRequests[N]['res']>;
+};
+
+const handlers: Handlers = {
+  async loadElection({ electionId, expectedFingerprint }) {
+    for await (const item of readRecord(
+      fetchChunks(`/api/elections/${encodeURIComponent(electionId)}/record`),
+    )) {
+      if (item.kind !== 'event') continue;
+      const event = item.value as { type?: string; payload?: { election?: unknown; credentials?: string[] } };
+      if (event.type !== 'setup')
+        throw new Fail('ELECTION_NOT_OPEN', 'the record does not start with its setup');
+      const parsed = parseElectionParams(event.payload?.election);
+      if (!parsed.ok) throw new Fail(parsed.code, parsed.message);
+      const fingerprint = electionFingerprint(parsed.params);
+      if (expectedFingerprint !== null && fingerprint !== expectedFingerprint) {
+        throw new Fail(
+          'BALLOT_WRONG_ELECTION',
+          'the record does not match the announced election fingerprint',
+        );
+      }
+      const credentials = new Set(event.payload?.credentials ?? []);
+      election = { id: electionId, params: parsed.params, credentials };
+      return {
+        fingerprint,
+        credentialCount: credentials.size,
+        credentialMode: parsed.params.credentialMode ?? 'managed',
+      };
+    }
+    throw new Fail('ELECTION_NOT_OPEN', 'the election has no public setup yet');
+  },
+
+  async checkCredential({ credential }) {
+    const parsed = parseCredential(credential);
+    if (!parsed.ok) return { ok: false, code: parsed.code };
+    if (!election) return { ok: true };
+    const key = deriveCredentialKey(parsed.credential, election.params.manifest.id);
+    const listed =
+      election.credentials.size === 0 || election.credentials.has(key.publicCredential.toBase64Url());
+    return { ok: true, listed };
+  },
+
+  async seal({ credential, choices }) {
+    if (!election) throw new Fail('ELECTION_NOT_OPEN', 'no election loaded');
+    const parsed = parseCredential(credential);
+    if (!parsed.ok) throw new Fail(parsed.code, parsed.message);
+    const { ballot, secrets } = encryptBallot({
+      params: election.params,
+      credential: parsed.credential,
+      choices,
+      random: systemRandom,
+    });
+    const opening = openBallot(secrets);
+    const json = ballotToJSON(ballot);
+    return {
+      ballot: json,
+      tracker: { hash: secrets.tracker, short: trackerShort(secrets.tracker) },
+      opening,
+    };
+  },
+
+  async verifyOpening({ ballot, opening }) {
+    if (!election) throw new Fail('ELECTION_NOT_OPEN', 'no election loaded');
+    const r = verifyOpenedBallot(election.params, ballot, opening);
+    return r.ok
+      ? { ok: true, choices: r.choices.map((row) => [...row]) }
+      : { ok: false, code: r.code, message: r.message };
+  },
+
+  async verifyRecord({ url, file, threads, requireComplete }, progress, id) {
+    const source = url ? () => fetchChunks(url) : file ? () => blobChunks(file) : null;
+    if (!source) throw new Fail('BAD_REQUEST', 'no record given');
+    const executor: BallotExecutorFactory = workerPoolExecutor(threads);
+    let last = 0;
+    return verifyRecord(source, {
+      executor,
+      requireComplete,
+      clock: () => performance.now(),
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - last < 100) return;
+        last = now;
+        progress({ id, progress: p });
+      },
+    });
+  },
+};
+
+function trackerShort(hash: string): string {
+  return shortTrackerCode(fromBase64Url(hash));
+}
+
+const ready = initCore();
+
+self.onmessage = async (e: MessageEvent<RequestMessage>) => {
+  const { id, name, req } = e.data;
+  const post = (m: ResponseMessage) => self.postMessage(m);
+  try {
+    await ready;
+    const handler = handlers[name] as (
+      r: unknown,
+      p: (m: ResponseMessage) => void,
+      id: number,
+    ) => Promise<unknown>;
+    const result = await handler(req, post, id);
+    post({ id, ok: true, result });
+  } catch (err) {
+    const code = err instanceof Fail ? err.code : 'INTERNAL_ERROR';
+    post({ id, ok: false, code, message: err instanceof Error ? err.message : String(err) });
+  }
+};
