@@ -8,7 +8,6 @@
  * together under the election's row lock, re-checking the state it computed from.
  */
 import {
-  createPartialDecryption,
   decryptTally,
   encryptedTallyPayload,
   endBallotsPayload,
@@ -19,12 +18,12 @@ import {
   type RandomSource,
   resultPayload,
   type VerifiedSetup,
-  verifyPartialDecryption,
 } from '@electra/core';
 import type { Logger } from '../../observability/logger.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { ElectionState } from '../elections/election-state.js';
+import { partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
 import { presentResults, type QuestionResult } from './election-results.js';
 import { computeEncryptedTally, loadSetup } from './encrypted-tally.js';
 import { type RecordVerifier, reportDigest, verifyStoredRecord } from './record-verification.js';
@@ -163,8 +162,13 @@ export class TallyService {
       );
       throw new TallyError('T0_SHARE_INVALID', "Electra's own trustee share is missing");
     }
-    const own = createPartialDecryption(setup.fingerprintBytes, secrets, ciphertexts, this.deps.random);
-    const check = verifyPartialDecryption(setup.fingerprintBytes, setup.key, ciphertexts, own);
+    const own = await partialDecryptionInSlices(
+      setup.fingerprintBytes,
+      secrets,
+      ciphertexts,
+      this.deps.random,
+    );
+    const check = await verifyPartialInSlices(setup.fingerprintBytes, setup.key, ciphertexts, own);
     if (!check.ok) {
       // T_0's stored share does not match its verification key h_0: the ceremony store is corrupted.
       this.deps.logger.error(
@@ -285,7 +289,7 @@ export class TallyService {
     }
     const setup = await this.setup(electionId);
     const ciphertexts = flattenTally(this.parsedTally(tally, setup));
-    const check = verifyPartialDecryption(setup.fingerprintBytes, setup.key, ciphertexts, body);
+    const check = await verifyPartialInSlices(setup.fingerprintBytes, setup.key, ciphertexts, body);
     if (!check.ok) {
       const where = check.position === undefined ? '' : ` (ciphertext ${check.position})`;
       throw await reject(check.code, `${check.message}${where}`, 'rejected');
