@@ -27,6 +27,7 @@ import type { Config } from './config/schema.js';
 import { AuditRepository } from './domain/audit/audit.repository.js';
 import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
 import { resolveKeyEncryptionKey } from './domain/auth/key-encryption-key.js';
+import { type CastingModule, createCastingModule } from './domain/casting/casting-module.js';
 import { createCeremonyModule } from './domain/ceremony/ceremony-module.js';
 import { electionGateway } from './domain/ceremony/elections-adapter.js';
 import { createElectionsModule, type ElectionsModule } from './domain/elections/elections-module.js';
@@ -132,6 +133,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   let metricsApp: FastifyInstance | undefined;
   let identity: AuthSetup | undefined;
   let elections: ElectionsModule | undefined;
+  let casting: CastingModule | undefined;
   const caches = new CacheRegistry();
   const settings = new SettingsWatcher({ db, caches, logger, intervalMs: options.settingsPollMs });
   try {
@@ -181,6 +183,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       publicUrl: config.publicUrl,
       log: logger,
     });
+    // Casting and the public board: eligibility from elections, credentials and the setup event's
+    // sources from the ceremony; the elections `open` transition appends the setup event through it.
+    casting = createCastingModule({
+      db,
+      keyEncryptionKey: resolveKeyEncryptionKey({
+        configured: config.keyEncryptionKey,
+        dataDir: config.dataDir,
+        production: config.production,
+        warn: () => undefined, // already warned above
+      }),
+      isEligible: (electionId, userId) => elections!.isEligible(electionId, userId),
+      bindCredential: ceremony.bindCredential,
+      setup: ceremony.setupSources,
+      metrics,
+      mfaRequiredRoles: config.mfaRequiredRoles,
+      onMetricsError: (err) => logger.warn({ err }, 'board metrics could not be read'),
+    });
+    const openBoard = casting.openBoard;
+    elections.setOpenBoard(async (electionId, tx) => {
+      await openBoard(electionId, tx);
+    });
     // Tally and results: the board through casting's functions, T_0 and the trustee roster from the
     // ceremony, the lifecycle and the result-published mail from elections; exports read its results.
     const tally = createTallyModule({
@@ -204,6 +227,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       access,
       elections,
       ceremony,
+      casting,
       tally,
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
@@ -220,6 +244,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     settings.stop();
     await elections?.scheduler.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await casting?.close().catch(() => undefined);
     await identity?.close().catch(() => undefined);
     await db.close().catch((e: unknown) => logger.error({ err: e }, 'closing the database failed'));
     throw err;
@@ -263,6 +288,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       await within(closed, 1000);
     }
     if (metricsApp) await within(metricsApp.close(), 1000);
+    await casting
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'stopping the ballot verifiers failed'));
     await elections?.scheduler
       .stop()
       .catch((err: unknown) => logger.warn({ err }, 'stopping the election scheduler failed'));
