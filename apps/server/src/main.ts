@@ -35,6 +35,7 @@ import { CacheRegistry } from './domain/operations/cache-registry.js';
 import { SettingsWatcher } from './domain/operations/settings-watcher.js';
 import { createTallyModule, tallyBoard } from './domain/tally/tally-module.js';
 import { createAccessModule } from './domain/user-admin/access-module.js';
+import { defaultWebRoot, hasWebApp } from './http/web.routes.js';
 import type { ReadinessGate } from './observability/health.js';
 import { createLogger, type Logger, stdoutDestination } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -232,6 +233,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       testRoutes: options.testRoutes,
       readinessGates: options.readinessGates,
       operations: settings,
+      webRoot: hasWebApp(defaultWebRoot()) ? defaultWebRoot() : undefined,
     });
     await app.listen({ port: config.port, host: config.host });
     // Automatic open/close and election mail; every replica runs it, one acts per election.
