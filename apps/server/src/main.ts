@@ -218,6 +218,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       verifyThreads: Math.max(1, availableParallelism() - 1),
     });
     elections.setResultsSource(tally.service);
+    // end-ballots is appended inside the open → closed transaction (officer or scheduler).
+    elections.setCloseBoard((electionId, tx) => tally.service.endBallots(electionId, tx));
     app = await buildApp({
       config,
       db,
