@@ -284,7 +284,15 @@ describe('last-counts: revotes are counted once', () => {
     const start = await post(`/api/elections/${e.id}/tally`, t.officer.token);
     assert.equal(start.statusCode, 201, start.body);
     assert.equal(start.json().counted, 3);
-    for (const j of [1, 2]) {
+    // the same trustee twice at once: exactly one partial decryption lands on the board
+    const p1 = await partialFor(t, e, 1);
+    const height = await boardLength(e.id);
+    const race = await Promise.all(
+      [1, 2, 3].map(() => post(`/api/elections/${e.id}/partial-decryptions`, t.trustees[0]!.token, p1)),
+    );
+    assert.deepEqual(race.map((r) => r.statusCode).sort(), [201, 409, 409]);
+    assert.equal(await boardLength(e.id), height + 1);
+    for (const j of [2]) {
       const res = await post(
         `/api/elections/${e.id}/partial-decryptions`,
         t.trustees[j - 1]!.token,
