@@ -219,6 +219,11 @@ describe('lifecycle', () => {
     );
     const closed = await move(id, 'closed', opened.json().version);
     assert.equal(closed.json().state, 'closed');
+    assert.deepEqual(
+      ea.boardClosed.filter((x) => x === id),
+      [id],
+      'end-ballots in the closing transaction',
+    );
     const entries = await ea.audit.list({ target: `election:${id}`, limit: 10 });
     assert.deepEqual(
       entries.map((x) => x.action),

@@ -26,6 +26,8 @@ export interface ElectionsApp {
   audit: AuditRepository;
   clock: { now: number };
   boardOpened: string[];
+  /** elections whose end-ballots hook ran (inside the closing transaction) */
+  boardClosed: string[];
   officer: SignedIn;
   admin: SignedIn;
   auditor: SignedIn;
@@ -36,7 +38,7 @@ export function testModule(
   db: Database,
   clock: { now: number },
   boardOpened: string[],
-  o: { reminderIntervalMs?: number } = {},
+  o: { reminderIntervalMs?: number; boardClosed?: string[] } = {},
 ): ElectionsModule {
   return createElectionsModule({
     db,
@@ -55,6 +57,15 @@ export function testModule(
       );
       if (rows[0]?.state !== 'open') throw new Error('openBoard called outside the opening transaction');
       boardOpened.push(electionId);
+    },
+    closeBoard: async (electionId: string, tx: Queryable) => {
+      const { rows } = await tx.query<{ state: string }>(
+        'test.state',
+        'SELECT state FROM elections WHERE id = $1',
+        [electionId],
+      );
+      if (rows[0]?.state !== 'closed') throw new Error('closeBoard called outside the closing transaction');
+      o.boardClosed?.push(electionId);
     },
   });
 }
@@ -76,7 +87,8 @@ export async function electionsApp(
   });
   const clock = { now: Date.parse('2026-03-01T08:00:00Z') };
   const boardOpened: string[] = [];
-  const elections = testModule(db, clock, boardOpened, o);
+  const boardClosed: string[] = [];
+  const elections = testModule(db, clock, boardOpened, { ...o, boardClosed });
   const { app } = await buildTestApp({
     db,
     setup: (a) => {
@@ -92,6 +104,7 @@ export async function electionsApp(
     audit,
     clock,
     boardOpened,
+    boardClosed,
     officer: await signedIn(auth, 'officer@example.edu', ['officer']),
     admin: await signedIn(auth, 'admin@example.edu', ['admin']),
     auditor: await signedIn(auth, 'auditor@example.edu', ['auditor']),

@@ -20,6 +20,7 @@ let ea: ElectionsApp;
 let secondPool: SqlDatabase;
 let replica: ElectionsModule;
 const replicaOpened: string[] = [];
+const replicaClosed: string[] = [];
 
 before(async () => {
   tdb = await createTestDatabase();
@@ -32,7 +33,10 @@ before(async () => {
     logger: silentLogger,
     migrateOnStart: false,
   });
-  replica = testModule(secondPool, ea.clock, replicaOpened, { reminderIntervalMs: 24 * 3600_000 });
+  replica = testModule(secondPool, ea.clock, replicaOpened, {
+    reminderIntervalMs: 24 * 3600_000,
+    boardClosed: replicaClosed,
+  });
 });
 after(async () => {
   await ea?.app.close();
@@ -83,6 +87,7 @@ describe('scheduler with two replicas', () => {
     const closing = await Promise.all([ea.elections.scheduler.tick(), replica.scheduler.tick()]);
     assert.equal(closing.flatMap((r) => r.closed).filter((x) => x === id).length, 1);
     assert.equal(await auditCount(id, 'election.closed'), 1);
+    assert.equal([...ea.boardClosed, ...replicaClosed].filter((x) => x === id).length, 1, 'one end-ballots');
   });
 
   test('an election that cannot open is reported and does not block the others', async () => {

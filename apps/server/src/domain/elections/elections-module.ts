@@ -11,7 +11,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { ElectionNotifier } from './election-notifier.js';
 import { ElectionScheduler, type SchedulerLogger } from './election-scheduler.js';
 import { ElectionsRepository } from './elections.repository.js';
-import { ElectionsService, type OpenBoardHook } from './elections.service.js';
+import { type CloseBoardHook, ElectionsService, type OpenBoardHook } from './elections.service.js';
 import { EligibilityRepository, type EligibleVoter } from './eligibility.js';
 import type { ResultsSource } from './export-document.js';
 import { type ParticipationSource, VotersVotedParticipation } from './participation.js';
@@ -28,6 +28,8 @@ export interface ElectionsModule {
   readonly clock: () => number;
   /** Late wiring from the composition root (modules built after this one). */
   setOpenBoard(hook: OpenBoardHook): void;
+  /** The tally's end-ballots appender, run inside the open → closed transaction. */
+  setCloseBoard(hook: CloseBoardHook): void;
   setResultsSource(source: ResultsSource): void;
   results(): ResultsSource | null;
   /** Is this user on the roll of this election? */
@@ -47,6 +49,7 @@ export interface ElectionsModuleDeps {
   logger: SchedulerLogger;
   /** Casting's board opener; opening is refused until it is set (here or via setOpenBoard). */
   openBoard?: OpenBoardHook;
+  closeBoard?: CloseBoardHook;
   results?: ResultsSource;
   participation?: ParticipationSource;
   clock?: () => number;
@@ -62,6 +65,7 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
   const eligibility = new EligibilityRepository();
   const participation = deps.participation ?? new VotersVotedParticipation();
   let openBoard = deps.openBoard;
+  let closeBoard = deps.closeBoard;
   let results = deps.results ?? null;
   let scheduler: ElectionScheduler | undefined;
   const service = new ElectionsService({
@@ -73,6 +77,7 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
       if (!openBoard) throw new Error('opening an election needs the board (openBoard not wired)');
       return openBoard(id, tx);
     },
+    closeBoard: async (id, tx) => closeBoard?.(id, tx),
     canOpen: () => openBoard !== undefined,
     onTransition: () => scheduler?.kick(),
   });
@@ -107,6 +112,9 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     clock,
     setOpenBoard: (hook) => {
       openBoard = hook;
+    },
+    setCloseBoard: (hook) => {
+      closeBoard = hook;
     },
     setResultsSource: (source) => {
       results = source;

@@ -3,8 +3,8 @@
  * appends its audit entry, so the log and the state never disagree. `transition` is the one door
  * through which any part of issue 5 (ceremony → ready, tally → tallying/tallied, the scheduler →
  * open/closed) moves an election: it checks the state machine, bumps the version and audits
- * `election.<state>`; opening also writes the board's setup event (casting's `openBoard`) in the same
- * transaction, so an open election always has a board. Who may ask is decided by policies/.
+ * `election.<state>`; opening also writes the board's setup event (casting's `openBoard`) and closing
+ * its `end-ballots` event (the tally's) in the same transaction, so the board and the state agree. Who may ask is decided by policies/.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../store/database.js';
@@ -38,6 +38,13 @@ export type ElectionResult =
 /** Casting's board opener: appends the `setup` event (height 0) inside the opening transaction. */
 export type OpenBoardHook = (electionId: string, tx: Queryable) => Promise<void>;
 
+/**
+ * The tally's `end-ballots` appender (protocol §9.2.4), run inside the open → closed transaction so the
+ * board says where voting ended in the same commit as the state change. Optional: the tally appends
+ * it idempotently when it starts anyway.
+ */
+export type CloseBoardHook = (electionId: string, tx: Queryable) => Promise<unknown>;
+
 /** Called after a transition committed (e.g. to wake the notifier); never fails the transition. */
 export type TransitionListener = (election: Pick<Election, 'id' | 'state'>, from: ElectionState) => void;
 
@@ -48,6 +55,7 @@ export interface ElectionsServiceDeps {
   eligibility: EligibilityRepository;
   /** Required to open an election; without it opening is refused (no board, no election). */
   openBoard?: OpenBoardHook;
+  closeBoard?: CloseBoardHook;
   /** Whether opening is possible now (the board hook may be wired after construction). */
   canOpen?: () => boolean;
   onTransition?: TransitionListener;
@@ -169,6 +177,7 @@ export class ElectionsService {
     const moved = await this.deps.elections.setState(tx, electionId, from, to);
     if (!moved) throw new Error(`election ${electionId} is not ${from} any more`);
     if (to === 'open') await this.deps.openBoard!(electionId, tx);
+    if (from === 'open' && to === 'closed') await this.deps.closeBoard?.(electionId, tx);
     await this.deps.audit.append(
       {
         actor,
