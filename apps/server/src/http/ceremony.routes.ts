@@ -12,6 +12,7 @@ import type {
 } from '../domain/ceremony/ceremony.service.js';
 import { CEREMONY_ERROR_STATUS } from '../domain/ceremony/ceremony-codes.js';
 import { TRUSTEE_MESSAGE_KINDS, type TrusteeMessageKind } from '../domain/ceremony/ceremony-state.js';
+import { canViewCeremony } from '../policies/ceremony-policy.js';
 import { DENY_STATUS } from '../policies/domain-policy.js';
 import { AppError } from './app-error.js';
 import { ceremonyParamsSchema, ceremonyStateSchema, MESSAGE_SCHEMAS } from './ceremony.schemas.js';
@@ -133,13 +134,17 @@ export function registerCeremonyRoutes(app: FastifyInstance, deps: { ceremony: C
         tags,
         summary: 'Public state of the key ceremony: phase, who posted what, the complete message lists',
         params: idParams,
-        response: { 200: ceremonyStateSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: ceremonyStateSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => {
+      const actor = requireActorOf(request);
       const s = await ceremony.snapshot(request.params.id);
       if (!s) throw new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
-      return presentSnapshot(s, requireActorOf(request).userId);
+      const trusteeIndex = s.trustees.find((t) => t.userId === actor.userId)?.index ?? null;
+      const allowed = canViewCeremony(actor, { state: s.state, trusteeIndex });
+      if (!allowed.allowed) throw new AppError(DENY_STATUS[allowed.code], allowed.code, allowed.reason);
+      return presentSnapshot(s, actor.userId);
     },
   );
 

@@ -73,3 +73,14 @@ export function canIssueCredentials(actor: Actor | null, state: ElectionState): 
         reason: `Credentials are issued between the ceremony and the opening (the election is ${state})`,
       };
 }
+
+/**
+ * Read the ceremony state: public (to signed-in users) once the ceremony has started, since every
+ * message is public and verifiable; while the election is a draft, only staff and its trustees see
+ * who the trustees are.
+ */
+export function canViewCeremony(actor: Actor | null, r: CeremonyParticipation): Permission {
+  if (!actor) return { allowed: false, code: 'UNAUTHORIZED', reason: 'Sign in first' };
+  if (r.state !== 'draft' || r.trusteeIndex !== null) return ok;
+  return can(actor, 'election.view_all', null);
+}

@@ -442,6 +442,12 @@ describe('trustee ceremony over HTTP', () => {
     });
     assert.equal(noTrustees.json().error.code, 'TRUSTEES_NOT_SET');
     await nameTrustees(id);
+    // while a draft, who the trustees are is for staff and the trustees themselves
+    const peek = (who: SignedIn) =>
+      c.app.inject({ method: 'GET', url: `/api/elections/${id}/ceremony`, headers: bearer(who.token) });
+    assert.equal((await peek(outsider)).statusCode, 403);
+    assert.equal((await peek(trustees[1]!)).json().you, 2);
+    assert.equal((await peek(officer)).json().ceremony, null);
     const early = createTrusteeCertificate(
       { v: 1, ceremonyId: 'x', manifestHash: 'A'.repeat(43), n: 3, t: 2 },
       1,
@@ -452,6 +458,7 @@ describe('trustee ceremony over HTTP', () => {
     assert.equal(notRunning.statusCode, 409);
     assert.equal(notRunning.json().error.code, 'INVALID_ELECTION_STATE');
     await startCeremony(id);
+    assert.equal((await peek(outsider)).json().ceremony.phase, 'certificates');
     const frozen = await c.app.inject({
       method: 'PUT',
       url: `/api/elections/${id}/trustees`,
