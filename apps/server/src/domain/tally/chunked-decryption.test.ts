@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import {
   baseMul,
+  createPartialDecryption,
   decodeThresholdKey,
+  decryptTally,
   deterministicRandom,
   encrypt,
   initCore,
@@ -12,7 +14,7 @@ import {
   simulateCeremony,
   verifyPartialDecryption,
 } from '@electra/core';
-import { partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
+import { decryptInSlices, partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
 
 before(initCore);
 
@@ -49,4 +51,35 @@ test('sliced partial decryptions equal the whole: verified by the core, failures
     factors: own.factors.slice(1),
   });
   assert.equal(!short.ok && short.code, 'FACTOR_COUNT_MISMATCH');
+});
+
+test('decryptInSlices gives the core decryptTally counts and reports the same refusals', async () => {
+  const random = deterministicRandom('chunked-decrypt-tally');
+  const ceremony = simulateCeremony(
+    { v: 1, ceremonyId: 'd', manifestHash: 'A'.repeat(43), n: 2, t: 1 },
+    random,
+  );
+  const key = decodeThresholdKey(ceremony.key);
+  const fingerprint = new Uint8Array(32).fill(5);
+  const plain = Array.from({ length: 130 }, (_, i) => (i * 7) % 10);
+  const ciphertexts = plain.map((m) => encrypt(key.electionKey, Scalar.of(m), randomScalar(random)));
+  const partials = [0, 2].map((j) =>
+    createPartialDecryption(fingerprint, ceremony.secrets[j]!, ciphertexts, random),
+  );
+  const sliced = await decryptInSlices({ fingerprint, key, ciphertexts, partials, bound: 9 });
+  const core = decryptTally({ fingerprint, key, ciphertexts, partials, bound: 9 });
+  assert.ok(sliced.ok && core.ok);
+  assert.deepEqual(sliced.counts, plain);
+  assert.deepEqual(sliced.counts, core.counts);
+  assert.deepEqual(sliced.trustees, [0, 2]);
+  const noT0 = await decryptInSlices({
+    fingerprint,
+    key,
+    ciphertexts,
+    partials: partials.slice(1),
+    bound: 9,
+  });
+  assert.equal(!noT0.ok && noT0.code, 'SINGLE_TRUSTEE_MISSING');
+  const tooSmall = await decryptInSlices({ fingerprint, key, ciphertexts, partials, bound: 8 });
+  assert.equal(!tooSmall.ok && tooSmall.code, 'DLOG_OUT_OF_BOUND');
 });

@@ -8,7 +8,6 @@
  * together under the election's row lock, re-checking the state it computed from.
  */
 import {
-  decryptTally,
   encryptedTallyPayload,
   endBallotsPayload,
   flattenTally,
@@ -23,7 +22,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { ElectionState } from '../elections/election-state.js';
-import { partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
+import { decryptInSlices, partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
 import { presentResults, type QuestionResult } from './election-results.js';
 import { computeEncryptedTally, loadSetup } from './encrypted-tally.js';
 import { type RecordVerifier, reportDigest, verifyStoredRecord } from './record-verification.js';
@@ -411,7 +410,7 @@ export class TallyService {
     const setup = await this.setup(electionId);
     const encrypted = this.parsedTally(tally, setup);
     const partials = await this.deps.repository.partials(electionId);
-    const decrypted = decryptTally({
+    const decrypted = await decryptInSlices({
       fingerprint: setup.fingerprintBytes,
       key: setup.key,
       ciphertexts: flattenTally(encrypted),
