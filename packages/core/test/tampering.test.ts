@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import type { BallotJson } from '../src/ballot/serialize.js';
+import { ballotJsonTracker } from '../src/ballot/tracker.js';
 import { initCore } from '../src/init.js';
 import { serializeRecord } from '../src/record/record-format.js';
 import type { SimulatedElection } from '../src/record/simulate-election.js';
 import { deterministicRandom } from '../src/trustees/deterministic-random.js';
 import type { VerificationReport } from '../src/verify/report.js';
 import { verifyRecord } from '../src/verify/verify-record.js';
-import { smallElection } from './record-fixtures.js';
+import { cloneEvents, heightOf, rechain, smallElection } from './record-fixtures.js';
 import { TAMPERS } from './tampers.js';
 
 const random = deterministicRandom('tampering');
@@ -65,6 +67,26 @@ describe('tampering suite (protocol §11)', () => {
     );
     const swapped = TAMPERS.find((x) => x.code === 'CHAIN_EVENT_OUT_OF_ORDER')!.apply(e, random);
     assert.equal((await verifyText(serializeRecord(swapped.events))).failures.length, 1);
+  });
+
+  test('a challenged ballot cast before its audit and later superseded is still caught', async () => {
+    // Voter 0 challenged a ballot (audited event at height 1). Here that very ballot is also cast
+    // just before the audit is published, then superseded by voter 0's own later ballots: it never
+    // counts, and only the second pass can see it.
+    const events = cloneEvents(e.events);
+    const auditedAt = heightOf(events, 'audited-ballot');
+    assert.equal(auditedAt, 1);
+    const opened = (events[auditedAt]!.payload as unknown as { ballot: BallotJson }).ballot;
+    events.splice(auditedAt, 0, { ...events[auditedAt]!, type: 'ballot', payload: opened as never });
+    const report = await verifyText(serializeRecord(rechain(events)));
+    assert.equal(report.failures[0]?.code, 'BALLOT_CHALLENGED_CAST', JSON.stringify(report.failures));
+    assert.equal(report.failures[0]?.height, 1);
+    assert.equal(report.failures[0]?.tracker, ballotJsonTracker(opened).hash);
+    assert.deepEqual(
+      report.failures.map((f) => f.code),
+      ['BALLOT_CHALLENGED_CAST', 'END_BALLOTS_COUNT_MISMATCH'],
+      'superseded, so the tally itself still matches',
+    );
   });
 
   test('a second ballot under the forbidden policy → BALLOT_REVOTE_FORBIDDEN', async () => {

@@ -83,6 +83,11 @@ export class BallotLedger {
     return true;
   }
 
+  /** Second pass: true when a ballot that does not count reuses an audited ballot (reported once). */
+  reusesAudited(height: number, ciphertexts: string): boolean {
+    return this.audited.has(ciphertexts) && this.markChallenged(height);
+  }
+
   /** At the end: heights of counted ballots that reuse an audited ballot, not yet reported. */
   challengedCounted(): number[] {
     const out: number[] = [];

@@ -5,7 +5,7 @@
  * re-read here in a second pass over the source and subtracted. Only those lines are parsed, and
  * each must hash to what the first pass saw, so a record that changes between passes is caught.
  */
-import { decodeBallot } from '../ballot/serialize.js';
+import { type Ballot, decodeBallot } from '../ballot/serialize.js';
 import { type BoardEvent, eventHash, parseEvent } from '../board/event.js';
 import type { RecordChunk } from '../record/record-reader.js';
 import { recordTextLines } from '../record/record-reader.js';
@@ -23,13 +23,16 @@ export function endBallotsCount(payload: unknown): number | undefined {
 
 /**
  * Second pass: subtract the ballots at `excluded` heights (height → event hash from the first pass)
- * from `acc`. Lines are addressed as height + 2, which holds because the chain was intact.
+ * from `acc`, handing each decoded one to `onBallot` (the challenged-ballot check of step 7 for
+ * ballots that do not count). Lines are addressed as height + 2, which holds because the chain was
+ * intact.
  */
 export async function subtractExcluded(
   source: AsyncIterable<RecordChunk> | Iterable<RecordChunk>,
   excluded: ReadonlyMap<number, string>,
   acc: TallyAccumulator,
   onProgress?: (done: number) => void,
+  onBallot?: (height: number, ballot: Ballot, payload: unknown) => void,
 ): Promise<(StepFailure & { height?: number })[]> {
   const changed = (height?: number) => ({
     code: 'RECORD_CHANGED_DURING_VERIFICATION' as const,
@@ -55,6 +58,7 @@ export async function subtractExcluded(
     if (decoded.ok) {
       const cts = decoded.ballot.answers.map((x) => x.choices);
       if (acc.fits(cts)) acc.subtract(cts);
+      onBallot?.(height, decoded.ballot, event.payload);
     }
     if (seen === excluded.size) break;
   }

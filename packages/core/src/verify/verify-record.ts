@@ -6,7 +6,7 @@
  * unlisted credential, forbidden revote), a second, cheap pass re-reads just those lines.
  */
 import type { BallotJson } from '../ballot/serialize.js';
-import { ballotJsonTracker } from '../ballot/tracker.js';
+import { ballotCiphertextsHash, ballotJsonTracker } from '../ballot/tracker.js';
 import { ChainChecker } from '../board/chain.js';
 import { type BoardEvent, eventHash, parseEvent } from '../board/event.js';
 import { RecordFormatError, type RecordHeader } from '../record/record-format.js';
@@ -371,7 +371,17 @@ class RecordVerification {
     const acc = this.acc!;
     const excluded = this.ledger!.toSubtract();
     if (excluded.size > 0) {
-      const changed = await subtractExcluded(this.source(), excluded, acc, () => this.progress('revotes'));
+      const ledger = this.ledger!;
+      const changed = await subtractExcluded(
+        this.source(),
+        excluded,
+        acc,
+        () => this.progress('revotes'),
+        (height, ballot, payload) => {
+          if (ledger.reusesAudited(height, ballotCiphertextsHash(ballot)))
+            this.challengedCast(height, trackerOf(payload));
+        },
+      );
       for (const f of changed) this.report.fail(f.code, f.message, { height: f.height });
     }
     this.report.count('ENCRYPTED_TALLY');
