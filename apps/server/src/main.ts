@@ -153,8 +153,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       publicUrl: config.publicUrl,
       onInvitationError: (_email, err) => logger.warn({ err }, 'invitation email failed'),
     });
-    // Casting wires its board opener (elections.setOpenBoard) and the tally its results source
-    // (elections.setResultsSource) once they are built here; until then opening is refused.
+    // Elections first (the ceremony, casting and tally use its lifecycle and eligibility); the board
+    // opener (casting), end-ballots and the results source (tally) are set on it once those are built.
     elections = createElectionsModule({
       db,
       audit,
