@@ -162,6 +162,12 @@ describe('electra audit:verify', () => {
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stdout, `audit log OK: ${head.seq} entries, head ${head.hash}\n`);
 
+    assert.equal((await run(auditVerifyCommand, ['--anchor', head.hash])).code, 0);
+    const unknown = await run(auditVerifyCommand, ['--anchor', 'ab'.repeat(32)]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stdout, /\(ANCHOR_MISSING\)/);
+    await assert.rejects(run(auditVerifyCommand, ['--anchor', 'xyz']), UsageError);
+
     await tamperAuditLog(t.db, `UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2`);
     const broken = await run(auditVerifyCommand, []);
     assert.equal(broken.code, 1);

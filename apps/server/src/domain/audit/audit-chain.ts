@@ -144,7 +144,8 @@ export function canonicalDetailsJson(value: unknown): string {
 /** Where the chain breaks first. */
 export interface AuditChainBreak {
   seq: bigint;
-  kind: 'SEQ_GAP' | 'PREV_HASH_MISMATCH' | 'HASH_MISMATCH';
+  /** ANCHOR_MISSING: a hash published earlier is not in the (otherwise intact) chain: it was rewritten. */
+  kind: 'SEQ_GAP' | 'PREV_HASH_MISMATCH' | 'HASH_MISMATCH' | 'ANCHOR_MISSING';
   expected: string;
   found: string;
 }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { tamperAuditLog } from '../../../test/helpers/audit-tamper.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.js';
 import { AuditRepository } from './audit.repository.js';
+import { computeAuditHash } from './audit-chain.js';
 
 let t: TestDatabase;
 let audit: AuditRepository;
@@ -105,6 +106,30 @@ describe('AuditRepository on PostgreSQL', () => {
     const future = await audit.list({ from: new Date(Date.now() + 3600_000), limit: 10 });
     assert.equal(future.length, 0);
     assert.equal((await audit.list({ to: new Date(Date.now() + 3600_000), limit: 1000 })).length, all.length);
+  });
+
+  test('a full rewrite (every later hash recomputed) is caught by a published anchor', async () => {
+    const published = (await audit.head())!.hash;
+    assert.deepEqual((await audit.verify({ anchors: [published] })).ok, true);
+    // Rewrite entry 3 and rehash everything after it, as an attacker with superuser rights could.
+    const all = await audit.list({ limit: 1000 });
+    let prev = all[1]!.hash;
+    const rewritten = all.slice(2).map((e, i) => {
+      const base = { ...e, actor: i === 0 ? 'mallory' : e.actor, prevHash: prev };
+      const next = { ...base, hash: computeAuditHash(base) };
+      prev = next.hash;
+      return next;
+    });
+    for (const e of rewritten) {
+      await tamperAuditLog(
+        t.db,
+        'UPDATE audit_log SET actor = $2, prev_hash = $3, hash = $4 WHERE seq = $1',
+        [e.seq.toString(), e.actor, e.prevHash, e.hash],
+      );
+    }
+    assert.equal((await audit.verify()).ok, true, 'the chain itself is consistent again');
+    const v = await audit.verify({ anchors: [published] });
+    assert.ok(!v.ok && v.break.kind === 'ANCHOR_MISSING' && v.break.expected === published);
   });
 
   test('an edit made with triggers disabled is found at its seq', async () => {

@@ -189,11 +189,16 @@ export class AuditRepository implements AuditSink {
   }
 
   /** Walk the whole chain in pages; stops at the first broken link. */
+  /**
+   * Walk the whole chain in pages; stops at the first broken link. `anchors` are entry hashes
+   * published earlier (hex): each must appear in the chain, or history was rewritten.
+   */
   async verify(
-    options: { pageSize?: number; onProgress?: (checked: number) => void } = {},
+    options: { pageSize?: number; onProgress?: (checked: number) => void; anchors?: readonly string[] } = {},
   ): Promise<AuditVerification> {
     const pageSize = options.pageSize ?? 2000;
     const verifier = new AuditChainVerifier();
+    const missing = new Set((options.anchors ?? []).map((a) => a.toLowerCase()));
     let after = 0n;
     for (;;) {
       const { rows } = await this.db.query<Row>(
@@ -204,10 +209,24 @@ export class AuditRepository implements AuditSink {
       for (const row of rows) {
         const record = toRecord(row);
         if (verifier.push(record)) return verifier.result;
+        missing.delete(record.hash.toString('hex'));
         after = record.seq;
       }
       options.onProgress?.(verifier.result.count);
-      if (rows.length < pageSize) return verifier.result;
+      if (rows.length < pageSize) break;
     }
+    const result = verifier.result;
+    const [anchor] = missing;
+    if (!result.ok || anchor === undefined) return result;
+    return {
+      ok: false,
+      count: result.count,
+      break: {
+        seq: BigInt(result.count),
+        kind: 'ANCHOR_MISSING',
+        expected: anchor,
+        found: 'no entry with this hash',
+      },
+    };
   }
 }
