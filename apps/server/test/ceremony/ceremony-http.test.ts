@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   baseMul,
   type CeremonyParams,
+  canonicalJsonBytes,
   ceremonyContext,
   commitCoefficients,
   createComplaint,
@@ -20,6 +21,8 @@ import {
   finalizeTrustee,
   type PedersenTrusteeSecrets,
   parseElectionParams,
+  proveSchnorr,
+  TAGS,
   toHex,
 } from '@electra/core';
 import { listOutbox } from '../../src/domain/mail/mailer.js';
@@ -416,6 +419,73 @@ describe('trustee ceremony over HTTP', () => {
       failed.rows.map((x) => x.details.code),
       ['COMPLAINT_UNFOUNDED', 'CEREMONY_TIMEOUT'],
     );
+  });
+
+  test('a dealer who sends a bad share is named by the upheld complaint of its recipient', async () => {
+    const id = await createElection(c, officer, 'Cheating dealer');
+    await nameTrustees(id);
+    const params = await startCeremony(id);
+    const secrets: PedersenTrusteeSecrets[] = [];
+    for (let j = 1; j <= 3; j++) {
+      const r = createTrusteeCertificate(params, j, `Trustee ${j}`, random);
+      await post(id, j, 'certificate', r.certificate);
+      secrets.push(r.secrets);
+    }
+    let s = await state(id);
+    for (let j = 1; j <= 3; j++) {
+      const r = commitCoefficients(params, s.messages.certificates, secrets[j - 1]!, random);
+      assert.ok(r.ok);
+      secrets[j - 1] = r.secrets;
+      await post(id, j, 'commitment', r.commitment);
+    }
+    s = await state(id);
+    for (let j = 1; j <= 3; j++) {
+      const r = dealShares(params, s.messages.certificates, s.messages.commitments, secrets[j - 1]!, random);
+      assert.ok(r.ok);
+      let dealing = r.dealing;
+      if (j === 1) {
+        // dealer 1 cheats: recipient 3's slot holds the envelope made for recipient 2, and the dealer
+        // signs the result, so every public check passes and only recipient 3 can tell
+        const { signature: _drop, ...body } = r.dealing;
+        const shares = body.shares.map((x, k) => (k === 2 ? { ...body.shares[1]!, recipient: 3 } : x));
+        const unsigned = { ...body, shares };
+        const sk = secrets[0]!.signingKey;
+        const sig = proveSchnorr(
+          TAGS.trusteeSignature,
+          [ceremonyContext(params), 1, 'dealing', canonicalJsonBytes(unsigned)],
+          sk,
+          baseMul(sk),
+          random,
+        );
+        dealing = { ...unsigned, signature: { c: sig.c.toBase64Url(), z: sig.z.toBase64Url() } };
+      }
+      await post(id, j, 'dealing', dealing);
+    }
+    s = await state(id);
+    const input = {
+      params,
+      certificates: s.messages.certificates,
+      commitments: s.messages.commitments,
+      singleKey: s.messages.singleKey,
+      dealings: s.messages.dealings,
+    };
+    const f = finalizeTrustee(input, secrets[2]!, random);
+    assert.equal(f.ok, false);
+    if (f.ok) return;
+    assert.deepEqual(
+      f.failures.map((x) => [x.code, x.index]),
+      [['SHARE_DECRYPT_FAILED', 1]],
+    );
+    const r = await post(id, 3, 'complaint', f.complaints[0]);
+    assert.equal(r.status, 'failed');
+    const after = await ceremonyState(c.app, id, officer.token);
+    assert.equal(after.state, 'draft');
+    assert.deepEqual(
+      { code: after.ceremony?.failure?.code, index: after.ceremony?.failure?.index },
+      { code: 'SHARE_DECRYPT_FAILED', index: 1 },
+    );
+    assert.equal(after.ceremony?.failure?.userId, trustees[0]!.user.id);
+    assert.equal(after.ceremony?.messages.complaints.length, 1, 'the evidence stays public');
   });
 
   test('officers only configure; trustees only while a ceremony runs; drafts only', async () => {
