@@ -90,6 +90,10 @@ describe('tally of a forbidden-revote election, end to end', () => {
 
   test('close, then the officer starts the tally: encrypted tally and T_0 published, state tallying', async () => {
     await closeElection(t, e.id);
+    // closing put end-ballots on the board, in the closing transaction
+    const ends: number[] = [];
+    for await (const ev of t.board.read(e.id, 0)) if (ev.type === 'end-ballots') ends.push(ev.height);
+    assert.deepEqual(ends, [6]);
     assert.equal((await post(`/api/elections/${e.id}/tally`, t.voter.token)).statusCode, 403);
     const res = await post(`/api/elections/${e.id}/tally`, t.officer.token);
     assert.equal(res.statusCode, 201, res.body);

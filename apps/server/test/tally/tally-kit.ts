@@ -114,6 +114,8 @@ export async function tallyApp(db: Database): Promise<TallyApp> {
         trustees: ceremony.ceremony,
         verifyThreads: 0,
       });
+      // as main.ts wires it: closing appends end-ballots inside the open → closed transaction
+      elections.setCloseBoard((electionId, tx) => tally!.service.endBallots(electionId, tx));
       registerIdentity(a, auth);
       registerTallyRoutes(a, tally);
     },
@@ -272,12 +274,11 @@ export async function openElection(
   return { id, params, ceremony, expected, counted: votes.length, ballots };
 }
 
-/** Close the election as the elections module and the tally do together (open → closed + end-ballots). */
+/** Close the election through the elections lifecycle (its closeBoard hook appends end-ballots). */
 export async function closeElection(t: TallyApp, id: string): Promise<void> {
-  await t.db.transaction('test.close', async (tx) => {
-    await t.elections.service.transition(id, 'open', 'closed', 'system', tx);
-    await t.tally.service.endBallots(id, tx);
-  });
+  await t.db.transaction('test.close', (tx) =>
+    t.elections.service.transition(id, 'open', 'closed', 'system', tx),
+  );
 }
 
 /** Trustee j's partial decryption of the published encrypted tally, computed as their client would. */
