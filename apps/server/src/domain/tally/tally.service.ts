@@ -109,8 +109,9 @@ export class TallyService {
   /**
    * Append `end-ballots` (protocol §9.2.4) unless the board already ends voting. Called inside the
    * open → closed transition's transaction (elections, scheduler) and again, idempotently, when the
-   * tally starts. Counts the ballot events below the locked head, so a ballot racing the close
-   * either lands before the count or is refused by casting's state check.
+   * tally starts. Counts the ballot events below the head read first; the append (which locks the
+   * head) must land exactly there, so a ballot racing the close makes this throw and the caller's
+   * transaction roll back (the scheduler retries on its next tick) instead of a wrong count.
    */
   async endBallots(electionId: string, tx: Queryable): Promise<{ height: number; ballots: number }> {
     const head = await this.deps.board.head(electionId, tx);
