@@ -102,8 +102,8 @@ export function buildWebApp(): void {
   if (r.status !== 0) throw new Error('vite build failed');
 }
 
-export async function startWebKit(): Promise<WebKit> {
-  buildWebApp();
+export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> {
+  if (o.build !== false) buildWebApp();
   await initCore();
   const tdb: TestDatabase = await createTestDatabase({ poolMax: 8 });
   const db = tdb.db;

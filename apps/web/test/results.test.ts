@@ -1,0 +1,146 @@
+/**
+ * Published results and the complete-record verifier in the browser. The election is run to
+ * `published` by the tally routes' own kit (apps/server/test/tally/tally-kit.ts: 3 trustees,
+ * threshold 2, ballots on the board, close, tally, two partial decryptions, publish) on its own
+ * listening server; the page is served by the web kit's server and its /api requests are forwarded
+ * to the tally server unchanged. The verifier is given the downloaded record as a file, as a
+ * voter or observer would, and must find every check of protocol §11 passing, result included.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { boardHead, streamRecord } from '../../server/src/domain/board/board.repository.js';
+import { createTestDatabase, type TestDatabase } from '../../server/test/helpers/test-database.js';
+import {
+  type OpenElection,
+  openElection,
+  type TallyApp,
+  tallyApp,
+  tallyToEnd,
+} from '../../server/test/tally/tally-kit.js';
+import { startWebKit, type WebKit } from './web-kit.js';
+
+let kit: WebKit;
+let tdb: TestDatabase;
+let t: TallyApp;
+let tallyUrl: string;
+let e: OpenElection;
+const SHOTS = process.env.ELECTRA_SCREENSHOTS;
+
+before(async () => {
+  kit = await startWebKit();
+  tdb = await createTestDatabase();
+  t = await tallyApp(tdb.db);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  tallyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // president: Ada 2, Grace 1, blank 1; board (0..2 of 4): B1 2, B2 1, B3 1
+  e = await openElection(t, [
+    [
+      [
+        [1, 0, 0],
+        [1, 1, 0, 0],
+      ],
+    ],
+    [
+      [
+        [0, 1, 0],
+        [1, 0, 0, 0],
+      ],
+    ],
+    [
+      [
+        [1, 0, 0],
+        [0, 0, 1, 0],
+      ],
+    ],
+    [
+      [
+        [0, 0, 0],
+        [0, 0, 0, 0],
+      ],
+    ],
+  ]);
+  const end = await tallyToEnd(t, e);
+  assert.equal(end.state, 'tallied');
+  const pub = await fetch(`${tallyUrl}/api/elections/${e.id}/publish`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${t.officer.token}` },
+  });
+  assert.equal(pub.status, 200, await pub.text());
+});
+after(async () => {
+  await t?.app.close();
+  await tdb?.drop();
+  await kit?.close();
+});
+
+describe('public results and the verifier on a published election', () => {
+  test('results: per-question SVG charts with text values, winners, blank votes — no axe violations', async () => {
+    const context = await kit.browser.newContext();
+    const page = await context.newPage();
+    await page.route('**/api/**', async (route) => {
+      const req = route.request();
+      const url = new URL(req.url());
+      const r = await fetch(`${tallyUrl}${url.pathname}${url.search}`, {
+        method: req.method(),
+        headers: await req.allHeaders(),
+        body: req.method() === 'GET' ? undefined : (req.postData() ?? undefined),
+      });
+      const headers: Record<string, string> = {};
+      r.headers.forEach((v, k) => {
+        headers[k] = v;
+      });
+      await route.fulfill({ status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) });
+    });
+    await page.goto(`${kit.url}/e/${e.id}/results`);
+    await page.getByRole('heading', { name: /Results: Student union 2026/ }).waitFor();
+    await page.getByText('4 ballots counted').waitFor();
+    const chart = page.getByRole('img', { name: /Votes per candidate for President/ });
+    assert.match((await chart.getAttribute('aria-label'))!, /Ada 2, Grace 1, Alan 0/);
+    assert.match((await chart.textContent())!, /2 \(50\.0%\)/);
+    await page.getByRole('rowheader', { name: 'Ada — elected' }).waitFor();
+    await page.getByText('Blank: 1').waitFor();
+    await page.getByText('The published record was verified: valid.').waitFor();
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, '12-results.png'), fullPage: true });
+    const r = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    assert.deepEqual(
+      r.violations.map((v) => v.id),
+      [],
+    );
+    await context.close();
+  });
+
+  test('the verifier page checks the complete downloaded record: every check passes, result included', async () => {
+    const file = join(tmpdir(), `electra-record-${e.id}.jsonl`);
+    let text = '';
+    for await (const chunk of streamRecord(tdb.db, e.id, await boardHead(tdb.db, e.id))) text += chunk;
+    writeFileSync(file, text);
+    const context = await kit.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${kit.url}/verify`);
+    await page.setInputFiles('#record-file', file);
+    await page.click('button:text("Verify")');
+    const verdict = page.locator('[data-testid=verdict]');
+    await verdict.waitFor({ timeout: 60_000 });
+    assert.equal(await verdict.textContent(), 'The record is valid: every check passed.');
+    for (const check of ['CHAIN', 'SETUP', 'BALLOTS', 'ENCRYPTED_TALLY', 'PARTIAL_DECRYPTIONS', 'RESULT']) {
+      const row = page.getByRole('row', { name: new RegExp(`^${check} passed`) });
+      await row.waitFor();
+    }
+    // A tampered record (one ballot's event altered) is refused with the failing check named.
+    const lines = text.trimEnd().split('\n');
+    lines[3] = lines[3]!.replace(/"alpha":"(.)/, (_m, c: string) => `"alpha":"${c === 'A' ? 'B' : 'A'}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    await page.setInputFiles('#record-file', file);
+    await page.click('button:text("Verify")');
+    await page.getByText('The record is NOT valid.').waitFor({ timeout: 60_000 });
+    await page.getByRole('row', { name: /^CHAIN failed/ }).waitFor();
+    await context.close();
+  });
+});
