@@ -236,6 +236,8 @@ describe('trustee ceremony over HTTP', () => {
       assert.equal(r.phase, j === 3 ? 'completed' : 'confirmations');
     }
 
+    assert.ok(c.notified.includes('draft->key_ceremony'));
+    assert.ok(c.notified.includes('key_ceremony->ready'), 'the elections listeners hear of ready');
     const done = await ceremonyState(c.app, electionId, trustees[0]!.token);
     assert.equal(done.state, 'ready');
     assert.equal(done.you, 1);

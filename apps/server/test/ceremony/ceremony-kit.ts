@@ -40,6 +40,8 @@ export interface CeremonyApp {
   module: CeremonyModule;
   elections: ElectionsService;
   audit: AuditRepository;
+  /** Transitions the elections' listeners were told about after commit, as "from->to". */
+  notified: string[];
 }
 
 export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
@@ -57,7 +59,14 @@ export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
   });
   const repository = new ElectionsRepository();
   const eligibility = new EligibilityRepository();
-  const elections = new ElectionsService({ db, audit, elections: repository, eligibility });
+  const notified: string[] = [];
+  const elections = new ElectionsService({
+    db,
+    audit,
+    elections: repository,
+    eligibility,
+    onTransition: (e, from) => notified.push(`${from}->${e.state}`),
+  });
   const module = await createCeremonyModule({
     db,
     audit,
@@ -73,7 +82,7 @@ export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
       registerCeremony(a, module);
     },
   });
-  return { app, auth, module, elections, audit };
+  return { app, auth, module, elections, audit, notified };
 }
 
 export function draftInput(

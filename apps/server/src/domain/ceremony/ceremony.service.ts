@@ -170,7 +170,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
 
   /** Start a new attempt: draft → key_ceremony, fresh ceremonyId, parameters fixed. */
   async function start(actor: Actor, electionId: string, ctx: CeremonyContext = {}) {
-    return refusing(() =>
+    const outcome = await refusing(() =>
       db.transaction('ceremony.start', async (tx) => {
         const election = await lockElection(electionId, tx);
         deny(canStartCeremony(actor, election.state));
@@ -208,6 +208,8 @@ export function createCeremonyService(deps: CeremonyDeps) {
         return { params };
       }),
     );
+    if (outcome.ok) elections.committed?.(electionId, 'key_ceremony', 'draft');
+    return outcome;
   }
 
   async function failAttempt(
@@ -241,7 +243,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
 
   /** The officer ends a stalled attempt; the trustees the phase still waits for are named. */
   async function abort(actor: Actor, electionId: string, reason: string, ctx: CeremonyContext = {}) {
-    return refusing(() =>
+    const outcome = await refusing(() =>
       db.transaction('ceremony.abort', async (tx) => {
         const election = await lockElection(electionId, tx);
         deny(canAbortCeremony(actor, election.state));
@@ -268,6 +270,8 @@ export function createCeremonyService(deps: CeremonyDeps) {
         return { failure, missing };
       }),
     );
+    if (outcome.ok) elections.committed?.(electionId, 'draft', 'key_ceremony');
+    return outcome;
   }
 
   /** T_0's automatic moves, then completion; returns mails to send after commit. */
@@ -439,6 +443,12 @@ export function createCeremonyService(deps: CeremonyDeps) {
         return { index: j, duplicate: false, ...advanced };
       }),
     );
+    if (outcome.ok && !outcome.duplicate && outcome.view.status !== 'running')
+      elections.committed?.(
+        electionId,
+        outcome.view.status === 'completed' ? 'ready' : 'draft',
+        'key_ceremony',
+      );
     if (outcome.ok) await deps.credentials.sendCredentialMails(outcome.mails);
     return outcome;
   }

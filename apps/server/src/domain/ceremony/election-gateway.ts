@@ -36,6 +36,8 @@ export interface ElectionGateway {
     actor: string,
     tx: Queryable,
   ): Promise<void>;
+  /** After a transition committed: wakes the elections' listeners (scheduler, notifier); never throws. */
+  committed?(electionId: string, state: ElectionState, from: ElectionState): void;
   /** Every voter on the roll of the election. */
   eligibleVoters(electionId: string, q: Queryable): Promise<EligibleVoter[]>;
   /** How many voters are on the roll. */

@@ -15,7 +15,7 @@ function toCeremonyElection(e: Election): CeremonyElection {
 }
 
 export function electionGateway(deps: {
-  service: Pick<ElectionsService, 'transition'>;
+  service: Pick<ElectionsService, 'transition' | 'committed'>;
   elections: ElectionsRepository;
   eligibility: EligibilityRepository;
 }): ElectionGateway {
@@ -30,6 +30,9 @@ export function electionGateway(deps: {
     },
     async transition(electionId, from, to, actor, tx: Queryable) {
       await deps.service.transition(electionId, from, to, actor, tx);
+    },
+    committed(electionId, state, from) {
+      deps.service.committed({ id: electionId, state }, from);
     },
     async eligibleVoters(electionId, q) {
       const out: EligibleVoter[] = [];
