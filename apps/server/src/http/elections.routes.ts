@@ -1,14 +1,11 @@
 /**
- * `/api/elections`: officers draft elections, manage the explicit voter list and move the lifecycle
- * (open, close, cancel; the ceremony and tally routes own the other moves); staff list and read them;
- * voters see the elections they are eligible for (`/api/me/elections`); anyone reads the public part of
- * an election that is running or done. Validate → route policy → domain policy (policies/
- * domain-policy.ts, with the loaded state) → domain → present. Turnout and exports live in
- * elections-reports.routes.ts.
+ * `/api/elections`: officers draft elections and move the lifecycle (open, close, cancel; the
+ * ceremony and tally routes own the other moves); staff list and read them; voters see the elections
+ * they are eligible for (`/api/me/elections`); anyone reads the public part of an election that is
+ * running or done. Validate → route policy → domain policy (policies/domain-policy.ts, with the loaded
+ * state) → domain → present. The voter list lives in elections-voters.routes.ts, turnout and exports
+ * in elections-reports.routes.ts.
  */
-
-import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type Election,
@@ -28,15 +25,11 @@ import {
   electionListSchema,
   electionSchema,
   myElectionsSchema,
-  pageQuery,
   patchElectionBody,
   publicElectionSchema,
   transitionBody,
-  votersListSchema,
-  votersPutBody,
-  votersPutQuery,
-  votersPutResponse,
 } from './elections.schemas.js';
+import { registerElectionVoterRoutes } from './elections-voters.routes.js';
 import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
@@ -45,7 +38,6 @@ import { errorResponses } from './schemas.js';
 export const PUBLIC_STATES: readonly ElectionState[] = ['open', 'closed', 'tallying', 'tallied', 'published'];
 /** States a voter sees in their list (upcoming, running, done). */
 const VOTER_STATES: readonly ElectionState[] = ['ready', ...PUBLIC_STATES];
-const VOTERS_CSV_MAX_BYTES = 8 * 1024 * 1024;
 
 export interface ElectionRoutesOptions {
   mfaRequiredRoles?: CanOptions['mfaRequiredRoles'];
@@ -130,33 +122,6 @@ function decodeCursor(c: string): { createdAt: Date; id: string } {
   if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime()))
     throw appError('BAD_REQUEST', 'before: not a cursor returned by this API');
   return { createdAt, id };
-}
-
-/** CSV voter list: one email or identifier per line (first column); an optional header line. */
-async function readVoterCsv(body: Readable): Promise<{ line: number; value: string }[]> {
-  const refs: { line: number; value: string }[] = [];
-  let seen = 0;
-  body.on('data', (c: Buffer) => {
-    seen += c.length;
-    if (seen > VOTERS_CSV_MAX_BYTES)
-      body.destroy(appError('PAYLOAD_TOO_LARGE', 'The voter list is too large'));
-  });
-  const parser = body.pipe(
-    parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }),
-  );
-  body.on('error', (e) => parser.destroy(e));
-  try {
-    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const value = rec.record.find((c) => c.length > 0);
-      if (!value) continue;
-      if (refs.length === 0 && /^(email|e-mail|identifier|id|voter|matric|login)$/i.test(value)) continue;
-      refs.push({ line: rec.info.lines, value: value.slice(0, 254) });
-    }
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    throw appError('VOTER_LIST_INVALID', `csv: ${(e as Error).message}`);
-  }
-  return refs;
 }
 
 export function registerElectionRoutes(
@@ -349,70 +314,5 @@ export function registerElectionRoutes(
     },
   );
 
-  app.register(async (scope) => {
-    // Only this scope accepts CSV (the voter list); the stream is parsed as it arrives.
-    scope.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) => {
-      done(null, payload);
-    });
-    scope.put<{ Params: { id: string }; Querystring: { version?: number }; Body: unknown }>(
-      '/api/elections/:id/voters',
-      {
-        config: { policy: 'officer' },
-        schema: {
-          tags,
-          summary: 'Replace the explicit voter list: JSON {userIds} or text/csv of emails/identifiers',
-          consumes: ['application/json', 'text/csv'],
-          params: electionIdParams,
-          querystring: votersPutQuery,
-          // JSON bodies are validated here; CSV arrives as a stream and is parsed in the handler.
-          body: { content: { 'application/json': { schema: votersPutBody } } },
-          response: { 200: votersPutResponse, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422) },
-        },
-      },
-      async (request) => {
-        const actor = requireActorOf(request);
-        const current = await loadElection(module, request.params.id);
-        enforce(allowed(actor, 'election.manage_voters', { kind: 'election', state: current.state }));
-        const body = request.body as Readable | { userIds: string[]; version?: number };
-        const input =
-          typeof (body as Readable).pipe === 'function'
-            ? { refs: await readVoterCsv(body as Readable) }
-            : { userIds: (body as { userIds: string[] }).userIds };
-        const version = request.query.version ?? (body as { version?: number }).version;
-        const r = await service.setVoters(actor.userId, current.id, input, version, ctxOf(request));
-        const e = unwrap(r);
-        return { count: r.ok ? (r.count ?? 0) : 0, version: e.version };
-      },
-    );
-  });
-
-  app.get<{ Params: { id: string }; Querystring: { limit: number; after?: string } }>(
-    '/api/elections/:id/voters',
-    {
-      config: { policy: 'officer' },
-      schema: {
-        tags,
-        summary: 'The explicit voter list, paged by user id',
-        params: electionIdParams,
-        querystring: pageQuery,
-        response: { 200: votersListSchema, ...errorResponses(400, 401, 403, 404) },
-      },
-    },
-    async (request) => {
-      const actor = requireActorOf(request);
-      const current = await loadElection(module, request.params.id);
-      enforce(allowed(actor, 'election.manage_voters', { kind: 'election', state: current.state }));
-      const page = await module.eligibility.listPage(
-        module.db,
-        current.id,
-        request.query.after ?? null,
-        request.query.limit,
-      );
-      return {
-        voters: page.voters.map((v) => ({ userId: v.userId, email: v.email, fullName: v.fullName })),
-        total: page.total,
-        next: page.next,
-      };
-    },
-  );
+  registerElectionVoterRoutes(app, module, allowed);
 }
