@@ -68,7 +68,7 @@ export interface TallyApp {
   trustees: SignedIn[];
 }
 
-export async function tallyApp(db: Database): Promise<TallyApp> {
+export async function tallyApp(db: Database, options: { finishWaitMs?: number } = {}): Promise<TallyApp> {
   await initCore();
   const audit = new AuditRepository(db);
   const mailer = createOutboxMailer(db);
@@ -113,6 +113,7 @@ export async function tallyApp(db: Database): Promise<TallyApp> {
         board,
         trustees: ceremony.ceremony,
         verifyThreads: 0,
+        ...options,
       });
       // as main.ts wires it: closing appends end-ballots inside the open → closed transaction
       elections.setCloseBoard((electionId, tx) => tally!.service.endBallots(electionId, tx));

@@ -39,6 +39,8 @@ export interface TallyModuleDeps {
   readonly verifyThreads: number;
   readonly random?: RandomSource;
   readonly clock?: () => number;
+  /** See TallyServiceDeps.finishWaitMs. */
+  readonly finishWaitMs?: number;
 }
 
 export function createTallyModule(deps: TallyModuleDeps): TallyModule {
@@ -52,6 +54,7 @@ export function createTallyModule(deps: TallyModuleDeps): TallyModule {
     logger: deps.logger,
     verifier: recordVerifier({ threads: deps.verifyThreads, clock: deps.clock }),
     random: deps.random ?? systemRandom,
+    ...(deps.finishWaitMs === undefined ? {} : { finishWaitMs: deps.finishWaitMs }),
   });
   return {
     service,

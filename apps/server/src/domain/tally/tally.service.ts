@@ -7,6 +7,8 @@
  * transactions; each step then commits its board events, index rows, lifecycle change and audit entry
  * together under the election's row lock, re-checking the state it computed from.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   encryptedTallyPayload,
   endBallotsPayload,
@@ -40,6 +42,11 @@ export interface TallyServiceDeps {
   readonly logger: Logger;
   readonly verifier: RecordVerifier;
   readonly random: RandomSource;
+  /**
+   * How long the trustee request that completes the quorum waits for the result and its
+   * verification before answering `tallying` while they go on (default 25 s).
+   */
+  readonly finishWaitMs?: number;
 }
 
 /** Who acts and from where, for audit entries. */
@@ -71,6 +78,8 @@ const SETUP_CACHE_SIZE = 32;
 export class TallyService {
   /** Verified setups by election: immutable once on the board, and costly to re-verify (§8.1.6). */
   private readonly setups = new Map<string, VerifiedSetup>();
+  /** Result + verification runs in progress, by election. */
+  private readonly finishing = new Map<string, Promise<FinalizeOutcome>>();
 
   constructor(private readonly deps: TallyServiceDeps) {}
 
@@ -329,13 +338,27 @@ export class TallyService {
     let state: ElectionState = 'tallying';
     let verification: PartialOutcome['verification'] = null;
     if (hasQuorum(received, setup.key.t)) {
-      try {
-        const done = await this.finalize(electionId, { ...ctx, actor: 'system' });
+      // The partial decryption stays accepted whatever happens next: a failure is the officer's to
+      // see (finalize, tally status); a long verification goes on after this answer (poll GET tally).
+      const finishing = this.finalize(electionId, { ...ctx, actor: 'system' });
+      finishing.catch((e: unknown) => {
+        if (!(e instanceof TallyError)) {
+          this.deps.logger.error({ electionId, err: e }, 'tally error: finishing the tally failed');
+        }
+      });
+      const timer = new AbortController();
+      const done = await Promise.race([
+        finishing.then(
+          (d) => d,
+          () => null,
+        ),
+        sleep(this.deps.finishWaitMs ?? 25_000, undefined, { signal: timer.signal }).catch(() => undefined),
+      ]);
+      timer.abort();
+      if (done) {
         state = done.state;
         verification = { valid: done.verification.valid, headHash: done.verification.headHash };
-      } catch (e) {
-        // The partial decryption stays accepted; the officer sees the failure (finalize, status).
-        if (!(e instanceof TallyError)) throw e;
+      } else if (done === null) {
         const latest = await this.deps.repository.latestVerification(electionId);
         verification = latest && { valid: latest.valid, headHash: latest.headHash };
       }
@@ -346,9 +369,18 @@ export class TallyService {
   /**
    * Combine T_0's and t trustees' partial decryptions, publish the result (protocol §8.5, §9.2.7),
    * then run the verifier on the stored record (§11) and move tallying → tallied only if it passes.
-   * Idempotent: with a result already on the board, only the verification is re-run.
+   * Idempotent: with a result already on the board, only the verification is re-run. Concurrent
+   * calls for one election in this process share one run.
    */
-  async finalize(electionId: string, ctx: ActionContext): Promise<FinalizeOutcome> {
+  finalize(electionId: string, ctx: ActionContext): Promise<FinalizeOutcome> {
+    const running = this.finishing.get(electionId);
+    if (running) return running;
+    const run = this.runFinalize(electionId, ctx).finally(() => this.finishing.delete(electionId));
+    this.finishing.set(electionId, run);
+    return run;
+  }
+
+  private async runFinalize(electionId: string, ctx: ActionContext): Promise<FinalizeOutcome> {
     const election = await this.election(electionId);
     if (election.state !== 'tallying') {
       throw new TallyError(
