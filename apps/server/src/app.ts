@@ -32,8 +32,8 @@ import { requestIdFor } from './http/request-id.js';
 import { errorResponseSchema } from './http/schemas.js';
 import { registerTallyRoutes } from './http/tally.routes.js';
 import { registerTestOnlyRoutes } from './http/test-only.routes.js';
-import { registerWebApp } from './http/web.routes.js';
 import { buildValidator } from './http/validator-compiler.js';
+import { registerWebApp } from './http/web.routes.js';
 import { HealthMonitor, type ReadinessGate } from './observability/health.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -213,7 +213,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // request.actor before validation (policies/route-policy.ts).
   installRoutePolicy(app, {
     mfaRequiredRoles: config.mfaRequiredRoles,
-    makeError: (status, code, message) => new AppError(status, code, message),
+    makeError: (status, code, message) =>
+      new AppError(status, code, message, {
+        headers: status === 401 ? { 'www-authenticate': 'Bearer realm="electra"' } : {},
+      }),
   });
 
   registerRequestHooks(app, { metrics, shuttingDown: () => health.shuttingDown });

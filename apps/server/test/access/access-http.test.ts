@@ -45,7 +45,9 @@ describe('voter roll import over HTTP', () => {
     'email,name,matric_number,group:faculty\nv1@uni.example,Vee One,M-1,Science\nv2@uni.example,Vee Two,M-2,Arts\n';
 
   test('anonymous callers get 401 and voters 403, before the body is read', async () => {
-    assert.equal((await csvPost('/api/roll/import', undefined, roll)).statusCode, 401);
+    const anonymous = await csvPost('/api/roll/import', undefined, roll);
+    assert.equal(anonymous.statusCode, 401);
+    assert.equal(anonymous.headers['www-authenticate'], 'Bearer realm="electra"');
     const res = await csvPost('/api/roll/import', voter.token, roll);
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error.code, 'FORBIDDEN');
