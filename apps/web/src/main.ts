@@ -6,17 +6,13 @@ import './styles.css';
 import { t } from './i18n/t.js';
 import { onSessionChange, session, signOut } from './lib/api.js';
 import { h, replace } from './lib/dom.js';
-import { navigate, route, startRouter } from './lib/router.js';
-import { boardPage } from './pages/board.js';
-import { boothPage, resumeOutbox } from './pages/booth.js';
+import { resumeOutbox } from './lib/outbox.js';
+import { navigate, route, type Screen, startRouter } from './lib/router.js';
 import { electionPage } from './pages/election.js';
 import { forgotPage } from './pages/forgot.js';
 import { homePage } from './pages/home.js';
 import { loginPage } from './pages/login.js';
 import { myElectionsPage } from './pages/my-elections.js';
-import { receiptPage } from './pages/receipt.js';
-import { resultsPage } from './pages/results.js';
-import { verifyPage } from './pages/verify.js';
 import { link, title } from './ui/common.js';
 import { applyStoredTheme, themeSelect } from './ui/theme.js';
 
@@ -78,16 +74,39 @@ window.addEventListener('offline', () => {
   offline.hidden = false;
 });
 
+/** Screens loaded on first use: the first load carries only the frame, sign-in and lists. */
+const lazy =
+  (load: () => Promise<Record<string, unknown>>, name: string): Screen =>
+  async (main, params, signal) => {
+    const screen = (await load())[name] as Screen;
+    return screen(main, params, signal);
+  };
+
 route('/', homePage);
 route('/login', loginPage);
 route('/forgot', forgotPage);
 route('/elections', myElectionsPage);
-route('/vote/:id', boothPage);
+route(
+  '/vote/:id',
+  lazy(() => import('./pages/booth.js'), 'boothPage'),
+);
 route('/e/:id', electionPage);
-route('/e/:id/receipt', receiptPage);
-route('/e/:id/results', resultsPage);
-route('/e/:id/board', boardPage);
-route('/verify', verifyPage);
+route(
+  '/e/:id/receipt',
+  lazy(() => import('./pages/receipt.js'), 'receiptPage'),
+);
+route(
+  '/e/:id/results',
+  lazy(() => import('./pages/results.js'), 'resultsPage'),
+);
+route(
+  '/e/:id/board',
+  lazy(() => import('./pages/board.js'), 'boardPage'),
+);
+route(
+  '/verify',
+  lazy(() => import('./pages/verify.js'), 'verifyPage'),
+);
 startRouter(main, (m) => {
   m.append(title(t('app.notFound')), h('p', {}, link('/', t('app.home'))));
 });

@@ -68,6 +68,7 @@ export const en = {
     revote: 'Vote again (the last ballot counts)',
     voted: 'You have voted',
     results: 'Results',
+    receipt: 'My receipt',
     board: 'Bulletin board',
     opensIn: 'Opens in {time}',
     closesAt: 'Closes {date}',
@@ -196,6 +197,7 @@ export const en = {
     progress: 'Verification progress',
     events: '{n} events read, {b} ballots verified',
     valid: 'The record is valid: every check passed.',
+    validSoFar: 'Every check passed so far (the election is not counted yet).',
     invalid: 'The record is NOT valid.',
     unreadable: 'This is not an Electra record.',
     running:

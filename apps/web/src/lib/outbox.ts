@@ -105,3 +105,28 @@ function waitForRetry(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done);
   });
 }
+
+/** The last receipt of this device for an election (shown by the receipt page). */
+export function saveReceipt(electionId: string, receipt: Receipt): void {
+  localStorage.setItem(`electra.receipt.${electionId}`, JSON.stringify(receipt));
+}
+
+export function loadReceipt(electionId: string): Receipt | null {
+  const raw = localStorage.getItem(`electra.receipt.${electionId}`);
+  return raw ? (JSON.parse(raw) as Receipt) : null;
+}
+
+/** Delivers ballots an earlier visit left in the outbox (tab closed while offline). */
+export async function resumeOutbox(): Promise<void> {
+  let items: OutboxItem[];
+  try {
+    items = await outbox.all();
+  } catch {
+    return;
+  }
+  for (const item of items) {
+    void deliver(item, (e) => {
+      if (e.kind === 'delivered') saveReceipt(item.electionId, e.receipt);
+    });
+  }
+}

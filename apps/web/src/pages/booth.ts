@@ -9,32 +9,13 @@
 import { errorText, t } from '../i18n/t.js';
 import { ApiError, api, session } from '../lib/api.js';
 import { announce, download, h, replace, uid } from '../lib/dom.js';
-import { deliver, type OutboxItem, outbox } from '../lib/outbox.js';
+import { deliver, type OutboxItem, outbox, saveReceipt } from '../lib/outbox.js';
 import { navigate, type Screen } from '../lib/router.js';
 import type { AuditReceipt, PublicElection, Receipt, SealedBallot } from '../lib/types.js';
 import { codeOf, errorBox, link, loading, title } from '../ui/common.js';
 import { callWorker } from '../worker/client.js';
 
 type Question = PublicElection['manifest']['questions'][number];
-
-export function saveReceipt(electionId: string, receipt: Receipt): void {
-  localStorage.setItem(`electra.receipt.${electionId}`, JSON.stringify(receipt));
-}
-
-/** Delivers ballots an earlier visit left in the outbox (tab closed while offline). */
-export async function resumeOutbox(): Promise<void> {
-  let items: OutboxItem[];
-  try {
-    items = await outbox.all();
-  } catch {
-    return;
-  }
-  for (const item of items) {
-    void deliver(item, (e) => {
-      if (e.kind === 'delivered') saveReceipt(item.electionId, e.receipt);
-    });
-  }
-}
 
 function ruleText(q: Question): string {
   const rule =

@@ -3,6 +3,7 @@
 import { stateText, t } from '../i18n/t.js';
 import { api, session } from '../lib/api.js';
 import { h } from '../lib/dom.js';
+import { loadReceipt } from '../lib/outbox.js';
 import { navigate, type Screen } from '../lib/router.js';
 import type { ElectionSummary } from '../lib/types.js';
 import { errorBox, formatDate, formatDuration, link, loading, title } from '../ui/common.js';
@@ -57,6 +58,7 @@ export const myElectionsPage: Screen = async (main, _params, signal) => {
         actions.append(link(`/e/${e.id}/results`, t('elections.results'), { className: 'button' }));
       actions.append(link(`/e/${e.id}/board`, t('elections.board')));
     }
+    if (loadReceipt(e.id)) actions.append(link(`/e/${e.id}/receipt`, t('elections.receipt')));
     items.push(actions);
     return h('li', { className: 'card' }, ...items.filter((x): x is Node => x !== false));
   };

@@ -5,18 +5,17 @@
 
 import { t } from '../i18n/t.js';
 import { download, h } from '../lib/dom.js';
+import { loadReceipt } from '../lib/outbox.js';
 import type { Screen } from '../lib/router.js';
-import type { Receipt } from '../lib/types.js';
 import { formatDate, link, title } from '../ui/common.js';
 import { qrSvg } from '../ui/qr.js';
 
 export const receiptPage: Screen = (main, { id }) => {
-  const raw = localStorage.getItem(`electra.receipt.${id}`);
-  if (!raw) {
+  const receipt = loadReceipt(id!);
+  if (!receipt) {
     main.append(title(t('receipt.title')), h('p', {}, t('app.notFound')));
     return;
   }
-  const receipt = JSON.parse(raw) as Receipt;
   const copied = h('span', { role: 'status' });
   const boardUrl = `${location.origin}/e/${id}/board?tracker=${receipt.tracker.hash}`;
   main.append(

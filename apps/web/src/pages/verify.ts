@@ -14,8 +14,14 @@ import { callWorker } from '../worker/client.js';
 
 const FINISHED = ['tallied', 'published'];
 
-function reportView(r: VerificationReport): HTMLElement {
-  const verdict = !r.readable ? t('verify.unreadable') : r.valid ? t('verify.valid') : t('verify.invalid');
+function reportView(r: VerificationReport, complete: boolean): HTMLElement {
+  const verdict = !r.readable
+    ? t('verify.unreadable')
+    : !r.valid
+      ? t('verify.invalid')
+      : complete || r.summary.result
+        ? t('verify.valid')
+        : t('verify.validSoFar');
   const s = r.summary;
   return h(
     'section',
@@ -153,7 +159,7 @@ export const verifyPage: Screen = (main) => {
       progress.max = 1;
       progress.value = 1;
       progressText.textContent = t('verify.events', { n: report.summary.events, b: report.summary.ballots });
-      out.append(reportView(report));
+      out.append(reportView(report, requireComplete));
     } catch (err) {
       replace(out, errorBox(err));
     } finally {
