@@ -335,4 +335,89 @@ describe('electra trustee:* against a started server', () => {
     writeFileSync(passFile, 'wrong\n');
     assert.equal((await electra(['trustee:status', ...remote, ...secretOpts])).code, 2);
   });
+
+  test('trustee:step --wait plays every phase as the others catch up, until the ceremony completes', async () => {
+    const id = await createElection(c, officer, 'CLI ceremony, waiting');
+    await c.app.inject({
+      method: 'PUT',
+      url: `/api/elections/${id}/trustees`,
+      headers: bearer(officer.token),
+      payload: { threshold: 2, trustees: trustees.map((x) => x.user.id) },
+    });
+    const started = await c.app.inject({
+      method: 'POST',
+      url: `/api/elections/${id}/ceremony`,
+      headers: bearer(officer.token),
+    });
+    const params = started.json().params;
+    const passFile = join(dir, 'pass-wait.txt');
+    writeFileSync(passFile, 'another passphrase\n');
+    const remote = ['--server', url, '--token', trustees[0]!.token, '--election', id];
+    const secretOpts = ['--key', join(dir, 'trustee1-wait.key'), '--passphrase-file', passFile];
+    assert.equal(
+      (await electra(['trustee:init', ...remote, ...secretOpts, '--kdf-memory-mib', '8'])).code,
+      0,
+    );
+    const waiting = electra([
+      'trustee:step',
+      ...remote,
+      ...secretOpts,
+      '--wait',
+      '--interval',
+      '0.05',
+      '--timeout',
+      '60',
+    ]);
+
+    const until = async (
+      phase: string,
+      posted: (s: NonNullable<Awaited<ReturnType<typeof ceremonyState>>['ceremony']>) => boolean,
+    ) => {
+      for (let k = 0; k < 600; k++) {
+        const s = (await ceremonyState(c.app, id, officer.token)).ceremony!;
+        if (s.phase === phase && posted(s)) return s;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`phase ${phase} never reached`);
+    };
+    const others: PedersenTrusteeSecrets[] = [];
+    for (const j of [2, 3]) {
+      const r = createTrusteeCertificate(params, j, `Trustee ${j}`, random);
+      await postMessage(c.app, id, trustees[j - 1]!.token, 'certificate', r.certificate);
+      others[j] = r.secrets;
+    }
+    let s = await until('commitments', (x) => !!x.posted.commitment?.includes(1));
+    for (const j of [2, 3]) {
+      const r = commitCoefficients(params, s.messages.certificates, others[j]!, random);
+      assert.ok(r.ok);
+      others[j] = r.secrets;
+      await postMessage(c.app, id, trustees[j - 1]!.token, 'commitment', r.commitment);
+    }
+    s = await until('dealings', (x) => !!x.posted.dealing?.includes(1));
+    for (const j of [2, 3]) {
+      const r = dealShares(params, s.messages.certificates, s.messages.commitments, others[j]!, random);
+      assert.ok(r.ok);
+      await postMessage(c.app, id, trustees[j - 1]!.token, 'dealing', r.dealing);
+    }
+    s = await until('confirmations', (x) => !!x.posted.confirmation?.includes(1));
+    const input = {
+      params,
+      certificates: s.messages.certificates,
+      commitments: s.messages.commitments,
+      singleKey: s.messages.singleKey,
+      dealings: s.messages.dealings,
+    };
+    for (const j of [2, 3]) {
+      const f = finalizeTrustee(input, others[j]!, random);
+      assert.ok(f.ok);
+      await postMessage(c.app, id, trustees[j - 1]!.token, 'confirmation', f.confirmation);
+    }
+    const run = await waiting;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /posted the commitment[\s\S]*posted the dealing[\s\S]*posted the confirmation[\s\S]*ceremony is complete/,
+    );
+    assert.equal((await ceremonyState(c.app, id, officer.token)).state, 'ready');
+  });
 });

@@ -8,6 +8,7 @@
  * interrupted step can simply be run again.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   baseMul,
   Ciphertext,
@@ -32,6 +33,7 @@ import {
   saveSecrets,
   TRUSTEE_OPTIONS,
   TRUSTEE_OPTIONS_HELP,
+  type TrusteeArgs,
   TrusteeRemoteError,
   trusteeArgs,
 } from '../trustee/trustee-io.js';
@@ -100,91 +102,122 @@ ${TRUSTEE_OPTIONS_HELP}`,
   },
 };
 
+/** One move: 'moved' (a message was sent), 'waiting' (nothing to do yet) or a final exit code. */
+type StepOutcome = 'moved' | 'waiting' | { exit: number };
+
+async function stepOnce(a: TrusteeArgs, quietWaiting: boolean): Promise<StepOutcome> {
+  const state = await loadState(a);
+  const c = running(state);
+  const secrets = loadSecrets(a);
+  if (secrets.ceremonyId !== c.params.ceremonyId)
+    throw new UsageError(`your key file is for ceremony ${secrets.ceremonyId}, the election runs ${c.id}`);
+  const j = secrets.index;
+  const m = c.messages as Record<string, unknown>;
+  const wait = (what: string): StepOutcome => {
+    if (!quietWaiting) cliRuntime.out(`nothing to do yet: ${what}\n`);
+    return 'waiting';
+  };
+  switch (c.phase) {
+    case 'certificates':
+      return c.posted.certificate.includes(j)
+        ? wait(`waiting for the other certificates (${c.posted.certificate.length}/${c.params.n} in)`)
+        : wait('your certificate is not there: deliver the one trustee:init produced');
+    case 'commitments': {
+      if (c.posted.commitment.includes(j)) return wait('waiting for the other commitments');
+      const r = commitCoefficients(c.params, m.certificates, secrets, random);
+      if (!r.ok)
+        throw new UsageError(`the roster does not verify: ${r.code} (trustee ${r.index}): ${r.message}`);
+      saveSecrets(a, r.secrets);
+      cliRuntime.out(`${await deliver(a, 'commitment', r.commitment)}\n`);
+      return 'moved';
+    }
+    case 'dealings': {
+      if (c.posted.dealing.includes(j)) return wait('waiting for the other dealings');
+      const r = dealShares(c.params, m.certificates, m.commitments, secrets, random);
+      if (!r.ok)
+        throw new UsageError(`the commitments do not verify: ${r.code} (trustee ${r.index}): ${r.message}`);
+      cliRuntime.out(`${await deliver(a, 'dealing', r.dealing)}\n`);
+      return 'moved';
+    }
+    case 'confirmations': {
+      if (c.posted.confirmation.includes(j)) return wait('waiting for the other confirmations');
+      const input = {
+        params: c.params,
+        certificates: m.certificates,
+        commitments: m.commitments,
+        singleKey: m.singleKey,
+        dealings: m.dealings,
+      };
+      const f = finalizeTrustee(input, secrets, random);
+      if (!f.ok) {
+        for (const x of f.failures) cliRuntime.err(`${x.code} (trustee ${x.index}): ${x.message}\n`);
+        for (const complaint of f.complaints) cliRuntime.out(`${await deliver(a, 'complaint', complaint)}\n`);
+        return { exit: 1 };
+      }
+      saveSecrets(a, f.secrets);
+      cliRuntime.out(`your share is final; transcript ${f.key.transcriptHash}\n`);
+      cliRuntime.out(`${await deliver(a, 'confirmation', f.confirmation)}\n`);
+      return 'moved';
+    }
+    case 'completed':
+      cliRuntime.out(`the ceremony is complete: election key ${c.thresholdKey?.electionKey}\n`);
+      return { exit: 0 };
+    default:
+      cliRuntime.out(
+        `the ceremony failed: ${c.failure?.code} (trustee ${c.failure?.index}): ${c.failure?.reason}\n`,
+      );
+      return { exit: 1 };
+  }
+}
+
 export const trusteeStepCommand: CliCommand = {
   name: 'trustee:step',
   summary: 'Trustee: verify what the others sent and make your next ceremony move',
-  usage: `Usage: electra trustee:step (--server <url> --token <t> --election <id> | --in <state.json> --out <msg.json>) --key <file>
+  usage: `Usage: electra trustee:step (--server <url> --token <t> --election <id> | --in <state.json> --out <msg.json>) --key <file> [--wait [--interval <s>] [--timeout <s>]]
 
 Reads the ceremony state, re-verifies every message with the core and makes your next move:
 commitment (§8.1.3), dealing (§8.1.4) or confirmation (§8.1.5). When a share sent to you is bad it
-sends a verifiable complaint instead (§8.2.3) and exits 1. Run it again whenever the phase moves on;
-it says when there is nothing to do yet. Exit codes: 0 a move was made or nothing to do, 1 a
-complaint was raised or the server refused, 2 wrong usage.
+sends a verifiable complaint instead (§8.2.3) and exits 1. Without --wait it makes at most one move
+(run it again when the phase moves on); with --wait (server mode) it keeps polling and moving until
+the ceremony completes or fails. Exit codes: 0 a move was made, nothing to do yet, or the ceremony
+completed; 1 a complaint was raised, the ceremony failed, the server refused or --timeout passed;
+2 wrong usage.
+
+  --wait            Keep going until the ceremony completes (server mode only)
+  --interval <s>    Seconds between polls with --wait (default 2)
+  --timeout <s>     Give up after this many seconds with --wait (default 3600)
 
 ${TRUSTEE_OPTIONS_HELP}`,
   async run(argv) {
-    const args = parseCommandArgs(this, argv, TRUSTEE_OPTIONS);
+    const args = parseCommandArgs(this, argv, {
+      ...TRUSTEE_OPTIONS,
+      wait: { type: 'boolean' },
+      interval: { type: 'string' },
+      timeout: { type: 'string' },
+    });
     if (!args) return 0;
     const a = trusteeArgs(args.values);
+    const keepGoing = args.values.wait === true;
+    if (keepGoing && a.in !== undefined) throw new UsageError('--wait needs the server (not --in files)');
+    const interval = Number(args.values.interval ?? '2');
+    const timeout = Number(args.values.timeout ?? '3600');
+    if (!(interval > 0 && interval <= 3600) || !(timeout > 0))
+      throw new UsageError('--interval must be in (0, 3600] and --timeout positive (seconds)');
     return reporting(async () => {
       await initCore();
-      const state = await loadState(a);
-      const c = running(state);
-      let secrets = loadSecrets(a);
-      if (secrets.ceremonyId !== c.params.ceremonyId)
-        throw new UsageError(
-          `your key file is for ceremony ${secrets.ceremonyId}, the election runs ${c.id}`,
-        );
-      const j = secrets.index;
-      const m = c.messages as Record<string, unknown>;
-      const wait = (what: string) => {
-        cliRuntime.out(`nothing to do yet: ${what}\n`);
-        return 0;
-      };
-      switch (c.phase) {
-        case 'certificates':
-          return c.posted.certificate.includes(j)
-            ? wait(`waiting for the other certificates (${c.posted.certificate.length}/${c.params.n} in)`)
-            : wait('your certificate is not there: deliver the one trustee:init produced');
-        case 'commitments': {
-          if (c.posted.commitment.includes(j)) return wait('waiting for the other commitments');
-          const r = commitCoefficients(c.params, m.certificates, secrets, random);
-          if (!r.ok)
-            throw new UsageError(`the roster does not verify: ${r.code} (trustee ${r.index}): ${r.message}`);
-          secrets = r.secrets;
-          saveSecrets(a, secrets);
-          cliRuntime.out(`${await deliver(a, 'commitment', r.commitment)}\n`);
-          return 0;
-        }
-        case 'dealings': {
-          if (c.posted.dealing.includes(j)) return wait('waiting for the other dealings');
-          const r = dealShares(c.params, m.certificates, m.commitments, secrets, random);
-          if (!r.ok)
-            throw new UsageError(
-              `the commitments do not verify: ${r.code} (trustee ${r.index}): ${r.message}`,
-            );
-          cliRuntime.out(`${await deliver(a, 'dealing', r.dealing)}\n`);
-          return 0;
-        }
-        case 'confirmations': {
-          if (c.posted.confirmation.includes(j)) return wait('waiting for the other confirmations');
-          const input = {
-            params: c.params,
-            certificates: m.certificates,
-            commitments: m.commitments,
-            singleKey: m.singleKey,
-            dealings: m.dealings,
-          };
-          const f = finalizeTrustee(input, secrets, random);
-          if (!f.ok) {
-            for (const x of f.failures) cliRuntime.err(`${x.code} (trustee ${x.index}): ${x.message}\n`);
-            for (const complaint of f.complaints)
-              cliRuntime.out(`${await deliver(a, 'complaint', complaint)}\n`);
-            return 1;
-          }
-          saveSecrets(a, f.secrets);
-          cliRuntime.out(`your share is final; transcript ${f.key.transcriptHash}\n`);
-          cliRuntime.out(`${await deliver(a, 'confirmation', f.confirmation)}\n`);
-          return 0;
-        }
-        case 'completed':
-          cliRuntime.out(`the ceremony is complete: election key ${c.thresholdKey?.electionKey}\n`);
-          return 0;
-        default:
-          cliRuntime.out(
-            `the ceremony failed: ${c.failure?.code} (trustee ${c.failure?.index}): ${c.failure?.reason}\n`,
-          );
+      const deadline = Date.now() + timeout * 1000;
+      let announced = false;
+      for (;;) {
+        const outcome = await stepOnce(a, keepGoing && announced);
+        if (typeof outcome === 'object') return outcome.exit;
+        if (!keepGoing) return 0;
+        announced = outcome === 'waiting';
+        if (outcome === 'moved') continue;
+        if (Date.now() >= deadline) {
+          cliRuntime.err(`gave up after ${timeout} s: the ceremony is still waiting for others\n`);
           return 1;
+        }
+        await sleep(interval * 1000);
       }
     });
   },
