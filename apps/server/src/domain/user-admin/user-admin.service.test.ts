@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.js';
+import type { Actor } from '../../policies/types.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { createPgUsersRepository } from '../users/users.pg-repository.js';
+import { createUserAdmin, type UserAdmin } from './user-admin.service.js';
+
+let t: TestDatabase;
+let admin: UserAdmin;
+const actors: Actor[] = [];
+
+before(async () => {
+  t = await createTestDatabase({ poolMax: 6 });
+  const users = createPgUsersRepository(t.db);
+  admin = createUserAdmin({ db: t.db, users, audit: new AuditRepository(t.db) });
+  for (const email of ['a@uni.example', 'b@uni.example']) {
+    const r = await users.create({ email, fullName: email, roles: ['admin'] });
+    assert.ok(r.ok);
+    actors.push({ userId: r.user.id, roles: ['admin'], sessionId: 's', mfa: true });
+  }
+});
+after(() => t.drop());
+
+describe('user administration on PostgreSQL', () => {
+  test('two admins revoking each other at the same moment leave exactly one admin', async () => {
+    const [a, b] = actors as [Actor, Actor];
+    const results = await Promise.all([
+      admin.revokeRole(a, b.userId, 'admin'),
+      admin.revokeRole(b, a.userId, 'admin'),
+    ]);
+    const codes = results.map((r) => (r.ok ? 'ok' : r.code)).sort();
+    assert.deepEqual(codes, ['LAST_ADMIN', 'ok']);
+    const { rows } = await t.db.query<{ n: string }>(
+      'test.admins',
+      `SELECT count(*) AS n FROM users WHERE 'admin' = ANY (roles)`,
+    );
+    assert.equal(rows[0]!.n, '1');
+  });
+
+  test('unknown ids are USER_NOT_FOUND, and an unchanged grant is not audited twice', async () => {
+    const [a, b] = actors as [Actor, Actor];
+    const survivor = (await admin.get(a, a.userId)).ok ? a : b;
+    const other = survivor === a ? b : a;
+    const missing = await admin.grantRole(survivor, '00000000-0000-4000-8000-000000000000', 'auditor');
+    assert.ok(!missing.ok && missing.code === 'USER_NOT_FOUND');
+    const first = await admin.grantRole(survivor, other.userId, 'auditor');
+    const second = await admin.grantRole(survivor, other.userId, 'auditor');
+    assert.ok(first.ok && first.changed && second.ok && !second.changed);
+    const grants = await new AuditRepository(t.db).list({ actionPrefix: 'user.role_granted', limit: 10 });
+    assert.equal(grants.length, 1);
+  });
+});
