@@ -40,12 +40,18 @@ export const credentialsRepository = {
     return new Set(rows.map((r) => r.user_id));
   },
 
-  async insertBound(electionId: string, userId: string, publicCredential: string, tx: Queryable) {
+  /** Managed mode: credentials issued to known voters, in one statement (rows[i] ↔ userIds[i]). */
+  async insertBound(
+    electionId: string,
+    rows: readonly { userId: string; publicCredential: string }[],
+    tx: Queryable,
+  ): Promise<void> {
+    if (rows.length === 0) return;
     await tx.query(
       'credentials.insert_bound',
       `INSERT INTO voter_credentials (election_id, public_credential, user_id, bound_at)
-       VALUES ($1, $2, $3, now())`,
-      [electionId, publicCredential, userId],
+       SELECT $1, c, u, now() FROM unnest($2::text[], $3::uuid[]) AS t(c, u)`,
+      [electionId, rows.map((r) => r.publicCredential), rows.map((r) => r.userId)],
     );
   },
 

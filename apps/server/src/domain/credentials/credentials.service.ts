@@ -101,13 +101,17 @@ export function createCredentialsService(deps: CredentialsDeps) {
     const have = await repo.usersWithCredential(electionId, tx);
     const todo = voters.filter((v) => !have.has(v.userId));
     const generated = generateCredentials(todo.length, electionId, deps.random);
-    const mails: MailMessage[] = [];
-    for (let i = 0; i < todo.length; i++) {
-      const voter = todo[i]!;
-      const cred = generated[i]!;
-      await repo.insertBound(electionId, voter.userId, cred.publicCredential.toBase64Url(), tx);
-      mails.push(credentialMail(voter.email, voter.fullName, election.title, cred.secret, deps.publicUrl));
-    }
+    await repo.insertBound(
+      electionId,
+      todo.map((v, i) => ({
+        userId: v.userId,
+        publicCredential: generated[i]!.publicCredential.toBase64Url(),
+      })),
+      tx,
+    );
+    const mails = todo.map((v, i) =>
+      credentialMail(v.email, v.fullName, election.title, generated[i]!.secret, deps.publicUrl),
+    );
     await audit.append(
       {
         actor: by.actor,
