@@ -1,0 +1,245 @@
+/**
+ * The people of an election over real HTTP, for the end-to-end test and `bench/election.bench.ts`:
+ * a server started with `startServer` (PORT=0) on a fresh database, the first admin created as
+ * `electra admin:create` does, accounts made through the users API, passwords set through the
+ * emailed reset code (read from the mail outbox, as `electra mail:outbox` shows it), officers
+ * signing in with a TOTP authenticator enrolled over the API (codes computed with otplib), and a
+ * bounded-concurrency map so hundreds of voters run in parallel without flooding 2 cores.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { authenticator } from 'otplib';
+import { loadConfig } from '../../src/config/load-config.js';
+import { ApiError, expectOk, fetchTransport, type Transport } from '../../src/demo/api-client.js';
+import { login, resetCodeInMail } from '../../src/demo/election-client.js';
+import { AuditRepository } from '../../src/domain/audit/audit.repository.js';
+import { createAuthFromConfig } from '../../src/domain/auth/auth-setup.js';
+import { listOutbox } from '../../src/domain/mail/mailer.js';
+import { createAdminAccount } from '../../src/domain/user-admin/bootstrap.js';
+import { type ServerHandle, startServer } from '../../src/main.js';
+import type { Database } from '../../src/store/database.js';
+import { silentLogger } from '../../src/store/store-logger.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
+
+export const E2E_KEK = 'ZTJlLXRlc3Qta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=';
+export const PASSWORD = 'correct horse battery staple 2026';
+
+export interface E2eServer {
+  server: ServerHandle;
+  tdb: TestDatabase;
+  api: Transport;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** A started server (real socket) on a fresh database; the auth rate limits are lifted for the crowd. */
+export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
+  const tdb = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'electra-e2e-'));
+  const server = await startServer({
+    env: {
+      NODE_ENV: 'test',
+      DATABASE_URL: tdb.url,
+      ELECTRA_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      DB_POOL_MAX: '10',
+      ELECTRA_KEY_ENCRYPTION_KEY: E2E_KEK,
+      ELECTRA_AUTH_RATE_LIMIT_PER_MIN: '1000000',
+      ELECTRA_ELECTION_SCHEDULER_MS: '3600000',
+      ...env,
+    },
+    handleSignals: false,
+  });
+  return {
+    server,
+    tdb,
+    api: fetchTransport(server.url),
+    db: tdb.db,
+    close: async () => {
+      await server.close();
+      await tdb.drop();
+    },
+  };
+}
+
+/** The first admin, exactly as `electra admin:create` makes it (password policy, argon2id, audited). */
+export async function bootstrapAdmin(s: E2eServer, email: string): Promise<void> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: s.tdb.url,
+    ELECTRA_KEY_ENCRYPTION_KEY: E2E_KEK,
+  });
+  const audit = new AuditRepository(s.db);
+  const { auth, close } = createAuthFromConfig({
+    config,
+    db: s.db,
+    audit,
+    logger: silentLogger as never,
+    connectRedis: false,
+  });
+  try {
+    const r = await createAdminAccount(
+      { db: s.db, users: auth.users, hasher: auth.hasher, audit },
+      { email, fullName: 'E2E Admin', password: PASSWORD },
+    );
+    if (!r.ok) throw new Error(`admin:create: ${r.code} ${r.message}`);
+  } finally {
+    await close();
+  }
+}
+
+/** Polls the outbox for the newest mail to `to` whose subject contains `subject`. */
+export async function waitForMail(
+  db: Database,
+  to: string,
+  subject: string,
+  o: { timeoutMs?: number; containing?: string } = {},
+): Promise<string> {
+  const deadline = Date.now() + (o.timeoutMs ?? 20_000);
+  for (;;) {
+    const mails = await listOutbox(db, { to, limit: 20 });
+    const hit = mails.find(
+      (m) => m.subject.includes(subject) && (o.containing === undefined || m.text.includes(o.containing)),
+    );
+    if (hit) return hit.text;
+    if (Date.now() > deadline) throw new Error(`no "${subject}" mail to ${to}`);
+    await sleep(50);
+  }
+}
+
+export interface Session {
+  token: string;
+  refreshToken: string;
+}
+
+/** Forgot → the emailed code → reset: the account now has `password`. */
+export async function setPasswordByReset(s: E2eServer, email: string, password = PASSWORD): Promise<void> {
+  await expectOk(s.api, { method: 'POST', path: '/api/auth/password/forgot', body: { email } }, [202]);
+  const code = resetCodeInMail(await waitForMail(s.db, email, 'eset'));
+  if (!code) throw new Error(`no reset code in the mail to ${email}`);
+  await expectOk(s.api, {
+    method: 'POST',
+    path: '/api/auth/password/reset',
+    body: { email, code, newPassword: password },
+  });
+}
+
+/** Sign in; a role that needs MFA enrols a TOTP authenticator over the API (otplib computes the codes). */
+export async function signIn(s: E2eServer, email: string, password = PASSWORD): Promise<Session> {
+  const r = await login(s.api, email, password);
+  if (r.accessToken)
+    return { token: r.accessToken, refreshToken: (r as { refreshToken: string }).refreshToken };
+  if (r.status !== 'mfa_enrollment_required' || !r.enrollmentToken)
+    throw new Error(`sign-in of ${email}: unexpected ${JSON.stringify(r)}`);
+  const enrol = await expectOk(s.api, {
+    method: 'POST',
+    path: '/api/auth/mfa/enroll',
+    token: r.enrollmentToken,
+  });
+  const secret = enrol.body.secret as string;
+  const confirm = await expectOk(s.api, {
+    method: 'POST',
+    path: '/api/auth/mfa/confirm',
+    token: r.enrollmentToken,
+    body: { code: authenticator.generate(secret) },
+  });
+  if (!Array.isArray(confirm.body.recoveryCodes) || !confirm.body.accessToken)
+    throw new Error(`MFA confirmation of ${email}: ${confirm.text}`);
+  return { token: confirm.body.accessToken, refreshToken: confirm.body.refreshToken };
+}
+
+/** A fresh access token from the refresh token (long elections outlive the access token). */
+export async function refreshed(s: E2eServer, session: Session): Promise<Session> {
+  const r = await expectOk(s.api, {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    body: { refreshToken: session.refreshToken },
+  });
+  return { token: r.body.accessToken, refreshToken: r.body.refreshToken };
+}
+
+/** POST /api/users (officer or admin): an account without password; returns its id. */
+export async function createAccount(
+  s: E2eServer,
+  token: string,
+  input: { email: string; fullName: string; roles: string[] },
+): Promise<string> {
+  const r = await expectOk(s.api, { method: 'POST', path: '/api/users', token, body: input }, [201]);
+  return r.body.id as string;
+}
+
+/** An account created by `adminToken`, its password set by reset, signed in. */
+export async function person(
+  s: E2eServer,
+  adminToken: string,
+  email: string,
+  roles: string[],
+): Promise<Session & { userId: string; email: string }> {
+  const userId = await createAccount(s, adminToken, { email, fullName: email.split('@')[0]!, roles });
+  await setPasswordByReset(s, email);
+  return { ...(await signIn(s, email)), userId, email };
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results in input order. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** The current version of an election (transitions are optimistic). */
+export async function electionVersion(s: E2eServer, token: string, id: string): Promise<number> {
+  return (await expectOk(s.api, { path: `/api/elections/${id}`, token })).body.version as number;
+}
+
+export async function transition(s: E2eServer, token: string, id: string, to: string): Promise<void> {
+  const version = await electionVersion(s, token, id);
+  await expectOk(s.api, {
+    method: 'POST',
+    path: `/api/elections/${id}/transitions`,
+    token,
+    body: { to, version },
+  });
+}
+
+export { ApiError };
+
+const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** `electra verify <file>` as a child process (the CLI a third party runs on a downloaded record). */
+export function electraVerify(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=electra-source', '--import', 'tsx', CLI_MAIN, 'verify', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
