@@ -212,17 +212,28 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return { ok: true, newlyBound: true };
   }
 
-  /** Send credential mails once their public parts are committed; a failure is logged, never the body. */
+  /**
+   * Send credential mails once their public parts are committed; a failure is logged, never the body.
+   * The local outbox (a database insert each) is written before answering; real SMTP for a whole roll
+   * can take minutes, so it runs in the background and the request that completed the ceremony
+   * answers at once.
+   */
   async function sendCredentialMails(mails: readonly MailMessage[]): Promise<void> {
-    for (const m of mails) {
-      try {
-        await deps.mailer.send(m);
-      } catch (err) {
-        // That secret is lost with this mail: the voter has a listed credential nobody knows. Before
-        // opening, the officer can see it (bound count vs mails) in the audit log and the outbox.
-        deps.log?.warn({ err, to: m.to }, 'sending a credential mail failed');
+    const sendAll = async () => {
+      let failed = 0;
+      for (const m of mails) {
+        try {
+          await deps.mailer.send(m);
+        } catch (err) {
+          // That secret is lost with this mail: the voter has a listed credential nobody knows.
+          failed++;
+          deps.log?.warn({ err, to: m.to }, 'sending a credential mail failed');
+        }
       }
-    }
+      if (failed > 0) deps.log?.warn({ failed, total: mails.length }, 'some credential mails were not sent');
+    };
+    if (deps.mailer.kind === 'outbox') await sendAll();
+    else void sendAll();
   }
 
   /**
