@@ -85,6 +85,7 @@ const lazy =
 route('/', homePage);
 route('/login', loginPage);
 route('/forgot', forgotPage);
+route('/reset-password', forgotPage);
 route('/elections', myElectionsPage);
 route(
   '/vote/:id',

@@ -87,6 +87,7 @@ export interface WebElection {
 export interface WebKit {
   url: string;
   app: FastifyInstance;
+  db: TestDatabase['db'];
   auth: AuthModule;
   casting: CastingModule;
   browser: Browser;
@@ -252,6 +253,7 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
   return {
     url,
     app,
+    db,
     auth,
     casting,
     browser,

@@ -17,6 +17,7 @@ export const WEB_APP_PATHS = [
   '/',
   '/login',
   '/forgot',
+  '/reset-password',
   '/elections',
   '/verify',
   '/vote/:id',

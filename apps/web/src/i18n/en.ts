@@ -45,8 +45,16 @@ export const en = {
     mfaCode: '6-digit code from your authenticator app',
     mfaRecovery: 'or a recovery code',
     mfaSubmit: 'Verify',
-    enrollNeeded:
-      'Your role requires two-step verification, which is not set up yet. Set it up from the officer console, then sign in again.',
+    enrollTitle: 'Set up two-step verification',
+    enrollIntro:
+      'Your role requires a second step at sign-in. Scan this code with an authenticator app (or type the key below), then enter the 6-digit code it shows.',
+    enrollQr: 'QR code to add Electra to your authenticator app',
+    enrollSecret: 'Key:',
+    enrollConfirm: 'Confirm',
+    recoveryTitle: 'Your recovery codes',
+    recoveryIntro:
+      'Each code signs you in once if you lose your authenticator. Store them somewhere safe: they are shown only now.',
+    continue: 'Continue',
   },
   forgot: {
     title: 'Reset your password',

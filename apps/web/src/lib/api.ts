@@ -81,6 +81,8 @@ export interface RequestOptions {
   method?: string;
   body?: unknown;
   auth?: boolean;
+  /** A Bearer token other than the session's (the MFA enrolment token). */
+  token?: string;
   signal?: AbortSignal;
 }
 
@@ -88,7 +90,8 @@ export async function api<T>(path: string, options: RequestOptions = {}, retried
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const s = session();
-  if (options.auth !== false && s) headers.authorization = `Bearer ${s.accessToken}`;
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  else if (options.auth !== false && s) headers.authorization = `Bearer ${s.accessToken}`;
   let r: Response;
   try {
     r = await fetch(path, {

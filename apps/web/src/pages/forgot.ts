@@ -61,5 +61,12 @@ export const forgotPage: Screen = (main) => {
       replace(status, errorBox(err));
     }
   });
+  // The reset mail links here with the address and the code (apps/server auth-service).
+  const q = new URLSearchParams(location.search);
+  if (q.get('email')) email.value = q.get('email')!;
+  if (q.get('code')) {
+    code.value = q.get('code')!;
+    step2.hidden = false;
+  }
   main.append(title(t('forgot.title')), status, step1, step2);
 };

@@ -15,6 +15,7 @@ interface LoginResponse {
   refreshToken?: string;
   user?: SessionUser;
   mfaToken?: string;
+  enrollmentToken?: string;
 }
 
 function nextPath(): string {
@@ -62,7 +63,7 @@ export const loginPage: Screen = (main) => {
       });
       if (r.status === 'ok') return finish(r);
       if (r.status === 'mfa_required') return mfaStep(r.mfaToken!);
-      replace(errors, h('div', { className: 'notice', role: 'alert' }, t('login.enrollNeeded')));
+      return enrollStep(r.enrollmentToken!);
     } catch (err) {
       showError(err);
     } finally {
@@ -107,6 +108,83 @@ export const loginPage: Screen = (main) => {
     replace(main, title(t('login.mfaTitle')), errors, mfaForm);
     errors.replaceChildren();
     code.focus();
+  }
+
+  /** First sign-in of a role that needs MFA: enrol an authenticator app, then keep the recovery codes. */
+  async function enrollStep(enrollmentToken: string): Promise<void> {
+    let secret: { secret: string; otpauthUri: string };
+    try {
+      secret = await api('/api/auth/mfa/enroll', { body: {}, auth: false, token: enrollmentToken });
+    } catch (err) {
+      showError(err);
+      return;
+    }
+    const { qrSvg } = await import('../ui/qr.js');
+    const code = h('input', {
+      id: 'enroll-code',
+      inputmode: 'numeric',
+      autocomplete: 'one-time-code',
+      pattern: '[0-9]{6}',
+      maxlength: '6',
+      required: true,
+    });
+    const confirm = h('button', { type: 'submit' }, t('login.enrollConfirm'));
+    const enrollForm = h(
+      'form',
+      {},
+      h('label', { for: 'enroll-code' }, t('login.mfaCode')),
+      code,
+      h('div', { className: 'actions' }, confirm),
+    );
+    enrollForm.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      confirm.disabled = true;
+      try {
+        const r = await api<LoginResponse & { recoveryCodes: string[] }>('/api/auth/mfa/confirm', {
+          body: { code: code.value.trim() },
+          auth: false,
+          token: enrollmentToken,
+        });
+        replace(
+          main,
+          title(t('login.recoveryTitle')),
+          h('p', {}, t('login.recoveryIntro')),
+          h(
+            'ul',
+            { className: 'mono', 'data-testid': 'recovery-codes' },
+            r.recoveryCodes.map((c) => h('li', {}, c)),
+          ),
+          h(
+            'div',
+            { className: 'actions' },
+            h('button', { type: 'button', onclick: () => finish(r) }, t('login.continue')),
+          ),
+        );
+        main.querySelector('h1')?.focus();
+      } catch (err) {
+        showError(err);
+      } finally {
+        confirm.disabled = false;
+      }
+    });
+    replace(
+      main,
+      title(t('login.enrollTitle')),
+      h('p', {}, t('login.enrollIntro')),
+      qrSvg(secret.otpauthUri, t('login.enrollQr')),
+      h(
+        'p',
+        {},
+        t('login.enrollSecret'),
+        ' ',
+        h('span', { className: 'mono', 'data-testid': 'mfa-secret' }, secret.secret),
+      ),
+      errors,
+      enrollForm,
+    );
+    errors.replaceChildren();
+    main.querySelector('h1')?.setAttribute('tabindex', '-1');
+    main.querySelector('h1')?.focus();
   }
 
   main.append(title(t('login.title')), errors, form);
