@@ -22,7 +22,7 @@ import {
 } from '@electra/core';
 import type { Logger } from '../../observability/logger.js';
 import type { Database, Queryable } from '../../store/database.js';
-import type { AuditSink } from '../audit/audit-sink.js';
+import type { AuditEntryInput, AuditSink } from '../audit/audit-sink.js';
 import type { ElectionState } from '../elections/election-state.js';
 import { decryptInSlices, partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
 import { presentResults, type QuestionResult } from './election-results.js';
@@ -209,21 +209,14 @@ export class TallyService {
       );
       await this.deps.elections.transition(electionId, 'closed', 'tallying', ctx.actor, tx);
       await this.deps.audit.append(
-        {
-          actor: ctx.actor,
-          action: 'tally.started',
-          target: `election:${electionId}`,
-          ip: ctx.ip ?? null,
-          requestId: ctx.requestId ?? null,
-          details: {
-            ballots: computed.ballots,
-            counted: computed.tally.counted,
-            superseded: computed.superseded,
-            unlisted: computed.unlisted,
-            encryptedTallyHeight: tallyEvent.height,
-            trustee0Height: ownEvent.height,
-          },
-        },
+        entry(ctx, 'tally.started', electionId, {
+          ballots: computed.ballots,
+          counted: computed.tally.counted,
+          superseded: computed.superseded,
+          unlisted: computed.unlisted,
+          encryptedTallyHeight: tallyEvent.height,
+          trustee0Height: ownEvent.height,
+        }),
         tx,
       );
       this.deps.logger.info(
@@ -276,17 +269,10 @@ export class TallyService {
     body: unknown,
     ctx: ActionContext,
   ): Promise<PartialOutcome> {
-    const target = `election:${electionId}`;
     const reject = async (code: string, message: string, status: 'rejected' | 'duplicate') => {
-      await this.deps.audit.append({
-        actor: ctx.actor,
-        action:
-          status === 'duplicate' ? 'tally.partial_decryption_duplicate' : 'tally.partial_decryption_rejected',
-        target,
-        ip: ctx.ip ?? null,
-        requestId: ctx.requestId ?? null,
-        details: { trustee, code },
-      });
+      const action =
+        status === 'duplicate' ? 'tally.partial_decryption_duplicate' : 'tally.partial_decryption_rejected';
+      await this.deps.audit.append(entry(ctx, action, electionId, { trustee, code }));
       return new TallyError(code, message);
     };
     const tally = await this.deps.repository.tally(electionId);
@@ -319,14 +305,7 @@ export class TallyService {
         tx,
       );
       await this.deps.audit.append(
-        {
-          actor: ctx.actor,
-          action: 'tally.partial_decryption_accepted',
-          target,
-          ip: ctx.ip ?? null,
-          requestId: ctx.requestId ?? null,
-          details: { trustee, height: event.height },
-        },
+        entry(ctx, 'tally.partial_decryption_accepted', electionId, { trustee, height: event.height }),
         tx,
       );
       return event.height;
@@ -391,17 +370,14 @@ export class TallyService {
     let tally = await this.deps.repository.tally(electionId);
     if (!tally) throw new TallyError('INVALID_ELECTION_STATE', 'The tally has not started');
     if (!tally.result) tally = await this.publishResult(electionId, tally, ctx);
-    const verification = await this.verifyStored(electionId, ctx.actor === 'system' ? 'system' : ctx.actor);
-    const target = `election:${electionId}`;
+    const verification = await this.verifyStored(electionId, ctx.actor);
     if (!verification.valid) {
-      await this.deps.audit.append({
-        actor: ctx.actor,
-        action: 'tally.verification_failed',
-        target,
-        ip: ctx.ip ?? null,
-        requestId: ctx.requestId ?? null,
-        details: { headHash: verification.headHash, report: reportDigest(verification.report) },
-      });
+      await this.deps.audit.append(
+        entry(ctx, 'tally.verification_failed', electionId, {
+          headHash: verification.headHash,
+          report: reportDigest(verification.report),
+        }),
+      );
       this.deps.logger.error(
         { electionId, headHash: verification.headHash, report: reportDigest(verification.report) },
         'tally verification error: the stored election record does not verify; the election stays in tallying',
@@ -419,18 +395,11 @@ export class TallyService {
       if (current !== 'tallying') return { state: current as ElectionState, moved: false };
       await this.deps.elections.transition(electionId, 'tallying', 'tallied', ctx.actor, tx);
       await this.deps.audit.append(
-        {
-          actor: ctx.actor,
-          action: 'tally.verified',
-          target,
-          ip: ctx.ip ?? null,
-          requestId: ctx.requestId ?? null,
-          details: {
-            headHash: verification.headHash,
-            headHeight: verification.headHeight,
-            verificationId: verification.id,
-          },
-        },
+        entry(ctx, 'tally.verified', electionId, {
+          headHash: verification.headHash,
+          headHeight: verification.headHeight,
+          verificationId: verification.id,
+        }),
         tx,
       );
       return { state: 'tallied' as const, moved: true };
@@ -465,14 +434,11 @@ export class TallyService {
       const event = await this.deps.board.append(electionId, 'result', payload, tx);
       await this.deps.repository.setResult(electionId, event.height, payload, tx);
       await this.deps.audit.append(
-        {
-          actor: ctx.actor,
-          action: 'tally.result_computed',
-          target: `election:${electionId}`,
-          ip: ctx.ip ?? null,
-          requestId: ctx.requestId ?? null,
-          details: { height: event.height, counted: payload.counted, trustees: decrypted.trustees },
-        },
+        entry(ctx, 'tally.result_computed', electionId, {
+          height: event.height,
+          counted: payload.counted,
+          trustees: decrypted.trustees,
+        }),
         tx,
       );
       return (await this.deps.repository.tally(electionId, tx))!;
@@ -494,14 +460,10 @@ export class TallyService {
       await this.lockState(electionId, tx, 'tallied');
       await this.deps.elections.transition(electionId, 'tallied', 'published', ctx.actor, tx);
       await this.deps.audit.append(
-        {
-          actor: ctx.actor,
-          action: 'tally.published',
-          target: `election:${electionId}`,
-          ip: ctx.ip ?? null,
-          requestId: ctx.requestId ?? null,
-          details: { headHash: verification.headHash, verificationId: verification.id },
-        },
+        entry(ctx, 'tally.published', electionId, {
+          headHash: verification.headHash,
+          verificationId: verification.id,
+        }),
         tx,
       );
     });
@@ -563,6 +525,23 @@ export interface ElectionResults {
     readonly verifiedAt: Date;
     readonly failures: number;
   } | null;
+}
+
+/** An audit entry about `electionId` by the context's actor. */
+function entry(
+  ctx: ActionContext,
+  action: string,
+  electionId: string,
+  details: Record<string, unknown>,
+): AuditEntryInput {
+  return {
+    actor: ctx.actor,
+    action,
+    target: `election:${electionId}`,
+    ip: ctx.ip ?? null,
+    requestId: ctx.requestId ?? null,
+    details,
+  };
 }
 
 /** T_0 and at least t Pedersen trustees (protocol §8.5). */
