@@ -227,6 +227,29 @@ describe('voting in the browser', () => {
     await context.close();
   });
 
+  test('a voter who already voted is told so in words, and nothing is added to the board', async () => {
+    const context = await kit.browser.newContext();
+    const page = await newPage(context);
+    const voter = e.voters[0]!; // voted in the first test; the election forbids revoting
+    await page.goto(`${kit.url}/login?next=/vote/${e.id}`);
+    await signInWithMouse(page, voter);
+    await page.getByRole('heading', { name: /Ballot:/ }).waitFor();
+    await page.check('input[type=radio][value="2"]');
+    await page.click('button[type=submit]');
+    await page.click('button[type=submit]');
+    await page.fill('#credential', voter.credential);
+    await page.click('button:text("Encrypt and seal")');
+    await page.getByRole('heading', { name: 'Your ballot is sealed' }).waitFor();
+    const tracker = (await page.textContent('.mono.hint'))!.trim();
+    await page.click('#cast');
+    await page
+      .getByRole('alert')
+      .getByText('You have already voted in this election; this election does not allow voting again.')
+      .waitFor();
+    assert.equal((await boardLookup(e, tracker)).status, 404);
+    await context.close();
+  });
+
   test('public pages: home, election, verifier (runs verifyRecord in workers) — no axe violations', async () => {
     const context = await kit.browser.newContext();
     const page = await newPage(context);
