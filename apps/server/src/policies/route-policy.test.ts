@@ -25,6 +25,11 @@ describe('decideRoutePolicy', () => {
     ['auditor', actor(['admin']), 'ok'],
     ['auditor', actor(['officer']), 403],
     ['auditor', actor(['voter']), 403],
+    ['staff', actor(['auditor'], false), 'ok'],
+    ['staff', actor(['officer']), 'ok'],
+    ['staff', actor(['officer'], false), 403],
+    ['staff', actor(['voter']), 403],
+    ['staff', null, 401],
   ];
   for (const [policy, who, expected] of table) {
     test(`${policy} for ${who ? who.roles.join('+') || 'no roles' : 'anonymous'} → ${expected}`, () => {
