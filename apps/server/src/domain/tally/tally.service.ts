@@ -25,12 +25,14 @@ import type { Database, Queryable } from '../../store/database.js';
 import type { AuditEntryInput, AuditSink } from '../audit/audit-sink.js';
 import type { ElectionState } from '../elections/election-state.js';
 import { decryptInSlices, partialDecryptionInSlices, verifyPartialInSlices } from './chunked-decryption.js';
-import { presentResults, type QuestionResult } from './election-results.js';
 import { computeEncryptedTally, loadSetup } from './encrypted-tally.js';
 import { type RecordVerifier, reportDigest, verifyStoredRecord } from './record-verification.js';
 import type { TallyRepository, TallyRow, VerificationRow } from './tally.repository.js';
 import { TallyError } from './tally-errors.js';
 import type { TallyBoardPort, TallyElection, TallyElectionsPort, TallyTrusteesPort } from './tally-ports.js';
+import { type ElectionResults, readResults } from './tally-results.js';
+
+export type { ElectionResults } from './tally-results.js';
 
 export interface TallyServiceDeps {
   readonly db: Database;
@@ -472,59 +474,12 @@ export class TallyService {
   }
 
   /**
-   * The presented results of an election with a result on its board (null before): per question
-   * counts, percentages, winners, ties and blanks, with the record head and the verifier's verdict.
-   * No authorization here: routes check `canViewResults`; exports (elections) call it for staff.
+   * The presented results of an election with a result on its board (null before). No
+   * authorization here: routes check `canViewResults`; exports (elections) call it for staff.
    */
-  async resultsFor(electionId: string): Promise<ElectionResults | null> {
-    const [election, tally] = await Promise.all([
-      this.deps.elections.getElection(electionId),
-      this.deps.repository.tally(electionId),
-    ]);
-    if (!election || !tally?.result || tally.resultHeight === null) return null;
-    const [setup, verification] = await Promise.all([
-      this.setup(electionId),
-      this.deps.repository.latestVerification(electionId),
-    ]);
-    return {
-      electionId,
-      title: election.title,
-      state: election.state,
-      counted: tally.result.counted,
-      questions: presentResults(setup.params.manifest, tally.result.counted, tally.result.counts),
-      fingerprint: setup.fingerprint,
-      resultHeight: tally.resultHeight,
-      computedAt: tally.resultAt!,
-      verification: verification && {
-        valid: verification.valid,
-        headHeight: verification.headHeight,
-        headHash: verification.headHash,
-        verifiedAt: verification.verifiedAt,
-        failures: verification.report.failures.length + verification.report.summary.failuresOmitted,
-      },
-    };
+  resultsFor(electionId: string): Promise<ElectionResults | null> {
+    return readResults(this.deps, (id) => this.setup(id), electionId);
   }
-}
-
-export interface ElectionResults {
-  readonly electionId: string;
-  readonly title: string;
-  readonly state: ElectionState;
-  /** Ballots counted (one per credential that voted, protocol §9.5). */
-  readonly counted: number;
-  readonly questions: readonly QuestionResult[];
-  readonly fingerprint: string;
-  /** Board height of the `result` event. */
-  readonly resultHeight: number;
-  readonly computedAt: Date;
-  /** The latest verifier run on the stored record: its verdict and the head it pinned. */
-  readonly verification: {
-    readonly valid: boolean;
-    readonly headHeight: number;
-    readonly headHash: string;
-    readonly verifiedAt: Date;
-    readonly failures: number;
-  } | null;
 }
 
 /** An audit entry about `electionId` by the context's actor. */
