@@ -16,6 +16,7 @@ import {
   partialFor,
   type TallyApp,
   tallyApp,
+  tallyToEnd,
 } from './tally-kit.js';
 
 let tdb: TestDatabase;
@@ -411,5 +412,27 @@ describe('OpenAPI', () => {
     for (const [path, method, status] of expected) {
       assert.ok(spec.paths[path]?.[method]?.responses[status], `${method} ${path} ${status}`);
     }
+  });
+});
+
+describe('an election nobody voted in', () => {
+  test('tallies to zeros, verified, with no winners', async () => {
+    const e = await openElection(t, []);
+    const last = await tallyToEnd(t, e);
+    assert.equal(last.state, 'tallied');
+    const results = await t.tally.service.resultsFor(e.id);
+    assert.equal(results!.counted, 0);
+    assert.deepEqual(
+      results!.questions.map((q) => q.answers.map((a) => a.count)),
+      [
+        [0, 0, 0],
+        [0, 0, 0, 0],
+      ],
+    );
+    assert.deepEqual(
+      results!.questions.map((q) => q.winners),
+      [[], []],
+    );
+    assert.equal(results!.verification?.valid, true);
   });
 });
