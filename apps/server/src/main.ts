@@ -62,6 +62,8 @@ export interface StartServerOptions {
   settingsPollMs?: number;
   /** Runs once the database is open (and migrated) and before listening, e.g. to seed demo data. */
   beforeListen?: (ctx: { config: Config; db: SqlDatabase; logger: Logger }) => Promise<void>;
+  /** Where the demo's how-to lines go (ELECTRA_DEMO); default stdout. */
+  demoPrint?: (line: string) => void;
 }
 
 export interface ServerHandle {
@@ -237,6 +239,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       operations: settings,
       webRoot: hasWebApp(defaultWebRoot()) ? defaultWebRoot() : undefined,
     });
+    // `serve --demo` (ELECTRA_DEMO, refused in production by the config): the demo accounts and an
+    // open demo election, made through the API in process on first start (demo/demo-election.ts).
+    if (config.demo) {
+      const { seedDemo } = await import('./demo/demo-election.js');
+      await seedDemo({
+        app,
+        db,
+        auth: identity.auth,
+        audit,
+        dataDir: config.dataDir,
+        publicUrl: config.publicUrl,
+        production: config.production,
+        print: options.demoPrint ?? ((line) => process.stdout.write(`${line}\n`)),
+      });
+    }
     await app.listen({ port: config.port, host: config.host });
     // Automatic open/close and election mail; every replica runs it, one acts per election.
     elections.scheduler.start();
