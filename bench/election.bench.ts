@@ -1,0 +1,248 @@
+/**
+ * Whole-election benchmark (issue 5): one election of N voters (default 1000) over real HTTP against
+ * a started server (`startServer`, PORT=0, fresh database on real PostgreSQL: TEST_DATABASE_URL, the
+ * local 127.0.0.1:5432 server, else the embedded one), driven as in the end-to-end test — accounts
+ * and roll import, key ceremony with 3 trustees (t = 2) computing locally with the core, managed
+ * credentials mailed, voters signing in (password by the reset mail) and casting the reference shape
+ * (1 of 3 + blank, 0..2 of 5) 16 at a time, close, tally, 2 partial decryptions, result checked
+ * against the plaintext count, record downloaded and checked by `electra verify` as a child process.
+ * Prints each stage's time, the total, and the comparison with the Belenios 2.0 CLI pipeline.
+ *
+ * Run: npm run bench:election -- --voters 1000
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ballotToJSON,
+  deriveCredentialKey,
+  encryptBallot,
+  initCore,
+  parseCredential,
+  type Selection,
+  systemRandom,
+} from '@electra/core';
+import pg from 'pg';
+import { expectOk } from '../apps/server/src/demo/api-client.js';
+import {
+  credentialInMail,
+  fetchElectionParams,
+  runKeyCeremony,
+  submitPartialDecryption,
+} from '../apps/server/src/demo/election-client.js';
+import {
+  bootstrapAdmin,
+  electraVerify,
+  mapBounded,
+  person,
+  refreshed,
+  setPasswordByReset,
+  signIn,
+  startE2eServer,
+  transition,
+  waitForMail,
+} from '../apps/server/test/e2e/e2e-kit.js';
+
+const { values } = parseArgs({
+  options: {
+    voters: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const VOTERS = Number(values.voters);
+const CONCURRENCY = Number(values.concurrency);
+if (!Number.isSafeInteger(VOTERS) || VOTERS < 1) throw new Error('--voters must be a positive integer');
+
+async function chooseServer(): Promise<string> {
+  if (process.env.TEST_DATABASE_URL) return 'TEST_DATABASE_URL';
+  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
+  const c = new pg.Client({ connectionString: local, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    process.env.TEST_DATABASE_URL = local;
+    return local;
+  } catch {
+    return 'embedded PostgreSQL';
+  }
+}
+
+const stages: [string, number][] = [];
+async function stage<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const r = await fn();
+  const s = (performance.now() - t0) / 1000;
+  stages.push([name, s]);
+  console.log(`  ${name.padEnd(56)} ${s.toFixed(1).padStart(7)} s`);
+  return r;
+}
+
+function selection(i: number): Selection {
+  const p = i % 4; // 3 = blank
+  return [
+    [0, 1, 2].map((a) => (a === p ? 1 : 0)),
+    [0, 1, 2, 3, 4].map((a) => (a === i % 5 || (i % 3 === 0 && a === (i + 2) % 5) ? 1 : 0)),
+  ];
+}
+
+await initCore();
+const dbServer = await chooseServer();
+console.log(`whole election over HTTP: ${VOTERS} voters, ${CONCURRENCY} at a time, PostgreSQL: ${dbServer}`);
+const s = await startE2eServer({ DB_POOL_MAX: '20' });
+try {
+  const emails = Array.from({ length: VOTERS }, (_, i) => `voter${i}@bench.example`);
+  const { officer, trustees, electionId } = await stage('accounts, roll import (CSV), draft', async () => {
+    await bootstrapAdmin(s, 'admin@bench.example');
+    const admin = await signIn(s, 'admin@bench.example');
+    const officer = await person(s, admin.token, 'officer@bench.example', ['officer']);
+    const trustees = [];
+    for (let j = 1; j <= 3; j++)
+      trustees.push(await person(s, admin.token, `trustee${j}@bench.example`, ['voter']));
+    const csv = ['email,name,groups', ...emails.map((e, i) => `${e},Voter ${i},cohort=bench`)].join('\n');
+    await expectOk(s.api, {
+      method: 'POST',
+      path: '/api/roll/import',
+      token: officer.token,
+      body: csv,
+      contentType: 'text/csv',
+    });
+    const created = await expectOk(s.api, {
+      method: 'POST',
+      path: '/api/elections',
+      token: officer.token,
+      body: {
+        title: 'Bench election',
+        revotePolicy: 'last-counts',
+        credentialMode: 'managed',
+        eligibility: { kind: 'groups', groups: { cohort: ['bench'] } },
+        questions: [
+          {
+            id: 'q1',
+            title: 'Q1',
+            min: 1,
+            max: 1,
+            blankAllowed: true,
+            answers: ['a', 'b', 'c'].map((id) => ({ id, label: id })),
+          },
+          {
+            id: 'q2',
+            title: 'Q2',
+            min: 0,
+            max: 2,
+            blankAllowed: false,
+            answers: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, label: id })),
+          },
+        ],
+      },
+    });
+    return { officer, trustees, electionId: created.body.id as string };
+  });
+  const secrets = await stage('key ceremony (3 trustees, t = 2, with T_0)', () =>
+    runKeyCeremony(s.api, {
+      electionId,
+      officerToken: officer.token,
+      trustees: trustees.map((t, i) => ({ userId: t.userId, token: t.token, name: `Trustee ${i + 1}` })),
+      threshold: 2,
+      random: systemRandom,
+    }),
+  );
+  await stage(`managed credentials mailed (${VOTERS})`, async () => {
+    for (;;) {
+      const { rows } = await s.db.query<{ n: string }>(
+        'bench.mails',
+        "SELECT count(*) AS n FROM mail_outbox WHERE subject LIKE 'Your voting credential%'",
+      );
+      if (Number(rows[0]!.n) >= VOTERS) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  await stage('open (setup event on the board)', () => transition(s, officer.token, electionId, 'open'));
+  const params = await fetchElectionParams(s.api, electionId);
+  const sessions = await stage('voters: password by reset mail, sign in', () =>
+    mapBounded(emails, CONCURRENCY, async (email) => {
+      await setPasswordByReset(s, email);
+      return signIn(s, email);
+    }),
+  );
+  const expected = [
+    [0, 0, 0],
+    [0, 0, 0, 0, 0],
+  ];
+  await stage('casting (encrypt on the voter side + cast)', () =>
+    mapBounded(emails, CONCURRENCY, async (email, i) => {
+      const parsed = parseCredential(
+        credentialInMail(await waitForMail(s.db, email, 'voting credential')) ?? '',
+      );
+      if (!parsed.ok) throw new Error(`no credential for ${email}`);
+      const choices = selection(i);
+      const { ballot } = encryptBallot({
+        params,
+        credential: deriveCredentialKey(parsed.credential, electionId),
+        choices,
+        random: systemRandom,
+      });
+      await expectOk(
+        s.api,
+        {
+          method: 'POST',
+          path: `/api/elections/${electionId}/ballots`,
+          token: sessions[i]!.token,
+          body: ballotToJSON(ballot),
+        },
+        [201],
+      );
+      for (const [q, row] of choices.entries()) for (const [a, m] of row.entries()) expected[q]![a]! += m;
+    }),
+  );
+  const officerNow = await refreshed(s, officer);
+  await stage('close (end-ballots)', () => transition(s, officerNow.token, electionId, 'closed'));
+  await stage('tally (homomorphic sum, T_0 partial)', () =>
+    expectOk(
+      s.api,
+      { method: 'POST', path: `/api/elections/${electionId}/tally`, token: officerNow.token },
+      [201],
+    ),
+  );
+  await stage('2 partial decryptions + result (+ server verification)', async () => {
+    for (const j of [1, 2]) {
+      const t = await refreshed(s, trustees[j - 1]!);
+      await submitPartialDecryption(s.api, {
+        electionId,
+        token: t.token,
+        params,
+        secrets: secrets[j - 1]!,
+        random: systemRandom,
+      });
+    }
+    const results = await expectOk(s.api, {
+      path: `/api/elections/${electionId}/results`,
+      token: officerNow.token,
+    });
+    const got = results.body.questions.map((q: { answers: { count: number }[] }) =>
+      q.answers.map((a) => a.count),
+    );
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      throw new Error(
+        `result ${JSON.stringify(got)} differs from the plaintext count ${JSON.stringify(expected)}`,
+      );
+  });
+  await stage('download record + electra verify (child process)', async () => {
+    const record = await expectOk(s.api, { path: `/api/elections/${electionId}/record` });
+    const file = join(mkdtempSync(join(tmpdir(), 'electra-bench-')), 'record.jsonl');
+    writeFileSync(file, record.text);
+    const run = await electraVerify([file]);
+    if (run.code !== 0) throw new Error(`electra verify exited ${run.code}: ${run.stdout}${run.stderr}`);
+  });
+  const total = stages.reduce((a, [, t]) => a + t, 0);
+  console.log(
+    `  ${'total'.padEnd(56)} ${total.toFixed(1).padStart(7)} s (result = plaintext count, record verified)`,
+  );
+  const anchor =
+    'Belenios 2.0 CLI pipeline, same shape, 1000 voters: 812–906 s on this machine class (shared/research/voting-anchors.md §5.1)';
+  if (VOTERS === 1000)
+    console.log(`${anchor} → speed-up ×${(812 / total).toFixed(1)}–×${(906 / total).toFixed(1)}`);
+  else console.log(`${anchor} → speed-up not comparable at ${VOTERS} voters (run with --voters 1000)`);
+} finally {
+  await s.close();
+}
