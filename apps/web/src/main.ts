@@ -93,6 +93,10 @@ route(
 );
 route('/e/:id', electionPage);
 route(
+  '/e/:id/trustee',
+  lazy(() => import('./pages/trustee.js'), 'trusteePage'),
+);
+route(
   '/e/:id/receipt',
   lazy(() => import('./pages/receipt.js'), 'receiptPage'),
 );

@@ -12,9 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
+import { exportKeyFile, systemRandom } from '@electra/core';
+import type { BrowserContext } from 'playwright-core';
 import { boardHead, streamRecord } from '../../server/src/domain/board/board.repository.js';
 import { createTestDatabase, type TestDatabase } from '../../server/test/helpers/test-database.js';
 import {
+  closeElection,
   type OpenElection,
   openElection,
   type TallyApp,
@@ -76,6 +79,98 @@ after(async () => {
   await t?.app.close();
   await tdb?.drop();
   await kit?.close();
+});
+
+/** Serve the page from the web kit and answer its /api requests with the tally server. */
+async function forwardApi(context: BrowserContext): Promise<void> {
+  await context.route('**/api/**', async (route) => {
+    const req = route.request();
+    const url = new URL(req.url());
+    const r = await fetch(`${tallyUrl}${url.pathname}${url.search}`, {
+      method: req.method(),
+      headers: await req.allHeaders(),
+      body: req.method() === 'GET' ? undefined : (req.postData() ?? undefined),
+    });
+    const headers: Record<string, string> = {};
+    r.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
+    await route.fulfill({ status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) });
+  });
+}
+
+describe('trustees decrypt the tally in their browsers', () => {
+  test('two trustees open their key files in the browser; their partial decryptions are accepted and the election is tallied', async () => {
+    const e2 = await openElection(t, [
+      [
+        [
+          [0, 1, 0],
+          [0, 1, 0, 0],
+        ],
+      ],
+      [
+        [
+          [0, 1, 0],
+          [0, 0, 0, 1],
+        ],
+      ],
+    ]);
+    await closeElection(t, e2.id);
+    const start = await fetch(`${tallyUrl}/api/elections/${e2.id}/tally`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.officer.token}` },
+    });
+    assert.equal(start.status, 201, await start.text());
+    for (const j of [1, 2]) {
+      const keyPath = join(tmpdir(), `trustee-${j}-${e2.id}.json`);
+      writeFileSync(
+        keyPath,
+        JSON.stringify(exportKeyFile(e2.ceremony.secrets[j]!, `passphrase of trustee ${j}`, systemRandom)),
+      );
+      const context = await kit.browser.newContext();
+      await forwardApi(context);
+      // signed in as trustee j (the sign-in screens have their own tests)
+      const session = JSON.stringify({ accessToken: t.trustees[j - 1]!.token, refreshToken: 'unused' });
+      await context.addInitScript((s) => sessionStorage.setItem('electra.session', s), session);
+      const page = await context.newPage();
+      await page.goto(`${kit.url}/e/${e2.id}/trustee`);
+      await page.getByRole('heading', { name: 'Trustee: decrypt the tally' }).waitFor();
+      await page.getByText(`${j - 1} of the 2 trustee decryptions needed are in`).waitFor();
+      if (j === 1) {
+        const r = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+          .analyze();
+        assert.deepEqual(
+          r.violations.map((v) => v.id),
+          [],
+        );
+        // a wrong passphrase is refused in words, nothing is sent
+        await page.setInputFiles('#key-file', keyPath);
+        await page.fill('#passphrase', 'wrong');
+        await page.click('button[type=submit]');
+        await page
+          .getByRole('alert')
+          .getByText('This passphrase does not open the key file.')
+          .waitFor({ timeout: 60_000 });
+      }
+      await page.setInputFiles('#key-file', keyPath);
+      await page.fill('#passphrase', `passphrase of trustee ${j}`);
+      await page.click('button[type=submit]');
+      await page.locator('[data-testid=partial-accepted]').waitFor({ timeout: 60_000 });
+      assert.match(
+        (await page.textContent('[data-testid=partial-accepted]'))!,
+        new RegExp(`trustee ${j}\\) was verified and accepted`),
+      );
+      if (SHOTS && j === 2)
+        await page.screenshot({ path: join(SHOTS, '13-trustee-decrypt.png'), fullPage: true });
+      await context.close();
+    }
+    const status = (await (await fetch(`${tallyUrl}/api/elections/${e2.id}/tally`)).json()) as {
+      state: string;
+      verification: { valid: boolean };
+    };
+    assert.deepEqual([status.state, status.verification.valid], ['tallied', true]);
+  });
 });
 
 describe('public results and the verifier on a published election', () => {

@@ -25,6 +25,7 @@ export const WEB_APP_PATHS = [
   '/e/:id/receipt',
   '/e/:id/results',
   '/e/:id/board',
+  '/e/:id/trustee',
 ] as const;
 
 /** apps/web/dist next to this package, from src/http (tsx) or dist/http (built). */

@@ -195,6 +195,21 @@ export const en = {
     votesCol: 'Votes',
     pctCol: 'Share of ballots',
   },
+  trustee: {
+    title: 'Trustee: decrypt the tally',
+    intro:
+      'As a trustee, you decrypt the encrypted tally — never an individual ballot — with your key file. The decryption and its proof are computed in this browser.',
+    progress:
+      'Status: {state}. {got} of the {t} trustee decryptions needed are in ({n} trustees; {counted} ballots counted).',
+    keyFile: 'Your trustee key file (.json)',
+    passphrase: 'Passphrase of the key file',
+    local:
+      'The key file and the passphrase stay on this device; only the partial decryption and its proof are sent.',
+    decrypt: 'Compute and submit my partial decryption',
+    computing: 'Opening the key file and computing the partial decryption…',
+    accepted: 'Your partial decryption (trustee {index}) was verified and accepted at board height {height}.',
+    already: 'Your partial decryption (trustee {index}) is already in.',
+  },
   verify: {
     title: 'Verify an election record',
     intro:
@@ -309,6 +324,11 @@ export const en = {
     TALLY_BOARD_INVALID: 'The bulletin board did not verify.',
     TALLY_NOT_VERIFIED: 'The tally is not verified yet.',
     TALLY_VERIFICATION_FAILED: 'The tally verification failed.',
+    KEYFILE_PASSPHRASE: 'This passphrase does not open the key file.',
+    KEYFILE_MALFORMED: 'This is not an Electra key file.',
+    KEYFILE_TAMPERED: 'The key file was altered: it cannot be used.',
+    KEYFILE_NOT_TRUSTEE: 'This key file does not belong to a trustee.',
+    KEYFILE_NO_SHARE: 'This key file has no final share: the key ceremony did not finish for it.',
     CREDENTIAL_MALFORMED: 'A credential has 4 groups of 6 letters and digits, like abcdef-123456-…',
     CREDENTIAL_BAD_CHECKSUM: 'This credential has a typo (its check characters do not match).',
   } as Record<string, string>,

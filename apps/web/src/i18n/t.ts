@@ -3,11 +3,14 @@
  * today (English); a translation adds a file shaped like `Messages` and picks it here.
  */
 import { en, type Messages } from './en.js';
+import { enAdmin } from './en-admin.js';
 
-const catalogue: Messages = en;
+/** The voter catalogue plus the console's sections (i18n/en-admin.ts). */
+type Catalogue = Messages & typeof enAdmin;
+const catalogue: Catalogue = { ...en, ...enAdmin };
 
-type Section = Exclude<keyof Messages, 'errors' | 'states'>;
-type KeyOf<S extends Section> = `${S}.${Extract<keyof Messages[S], string>}`;
+type Section = Exclude<keyof Catalogue, 'errors' | 'states'>;
+type KeyOf<S extends Section> = `${S}.${Extract<keyof Catalogue[S], string>}`;
 export type MessageKey = { [S in Section]: KeyOf<S> }[Section];
 
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {

@@ -31,6 +31,7 @@ export const electionPage: Screen = async (main, { id }, signal) => {
         {},
         e.state === 'open' && h('li', {}, link(`/vote/${e.id}`, t('elections.vote'))),
         e.state === 'published' && h('li', {}, link(`/e/${e.id}/results`, t('elections.results'))),
+        e.state === 'tallying' && h('li', {}, link(`/e/${e.id}/trustee`, t('trustee.title'))),
         h('li', {}, link(`/e/${e.id}/board`, t('board.title'))),
         h(
           'li',

@@ -9,11 +9,15 @@
 import {
   type BallotExecutorFactory,
   ballotToJSON,
+  Ciphertext,
+  createPartialDecryption,
   deriveCredentialKey,
   type ElectionParams,
   electionFingerprint,
   encryptBallot,
+  fingerprintBytes,
   fromBase64Url,
+  importKeyFile,
   initCore,
   openBallot,
   parseCredential,
@@ -137,6 +141,16 @@ const handlers: Handlers = {
     return r.ok
       ? { ok: true, choices: r.choices.map((row) => [...row]) }
       : { ok: false, code: r.code, message: r.message };
+  },
+
+  async partialDecryption({ keyFile, passphrase, fingerprint, ciphertexts }) {
+    const r = importKeyFile(keyFile, passphrase);
+    if (!r.ok) throw new Fail(r.code, r.message);
+    if (r.secrets.kind !== 'pedersen') throw new Fail('KEYFILE_NOT_TRUSTEE', 'not a trustee key file');
+    if (!r.secrets.share) throw new Fail('KEYFILE_NO_SHARE', 'the key file has no final share');
+    const cts = ciphertexts.flat().map((x) => Ciphertext.fromJSON(x as never));
+    const partial = createPartialDecryption(fingerprintBytes(fingerprint), r.secrets, cts, systemRandom);
+    return { index: r.secrets.index, partial };
   },
 
   async verifyRecord({ url, file, threads, requireComplete }, progress, id) {

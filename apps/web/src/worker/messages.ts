@@ -27,6 +27,14 @@ export interface WorkerRequests {
   checkCredential: { req: { credential: string }; res: CredentialCheck };
   seal: { req: { credential: string; choices: number[][] }; res: SealedBallot };
   verifyOpening: { req: { ballot: unknown; opening: BallotOpeningJson }; res: OpeningCheck };
+  /**
+   * A trustee's partial decryption (protocol §8.4): the key file is opened with its passphrase here,
+   * in the worker; only the partial decryption and its proofs come back.
+   */
+  partialDecryption: {
+    req: { keyFile: unknown; passphrase: string; fingerprint: string; ciphertexts: unknown[][] };
+    res: { index: number; partial: unknown };
+  };
   verifyRecord: {
     req: { url?: string; file?: Blob; threads: number; requireComplete: boolean };
     res: VerificationReport;
