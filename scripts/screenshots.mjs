@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Refreshes docs/screenshots/*.png: runs the browser test suite (apps/web/test/web.test.ts) against a
+// Refreshes docs/screenshots/*.png: runs the browser test suite (apps/web/test/*.test.ts) against a
 // real started Electra server with ELECTRA_SCREENSHOTS set, so each main screen is captured exactly as
 // the tests see it (sign in, my elections, ballot steps, review, sealed, receipt, board, challenge,
-// offline queue, verifier). Needs Debian's chromium (or CHROMIUM_PATH). Usage: node scripts/screenshots.mjs
+// offline queue, verifier, results, trustee decryption). Needs Debian's chromium (or CHROMIUM_PATH). Usage: node scripts/screenshots.mjs
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'docs/screenshots');
 const r = spawnSync(
   process.execPath,
-  [join(root, 'scripts/run-tests.mjs'), join(root, 'apps/web/test/web.test.ts')],
+  [join(root, 'scripts/run-tests.mjs'), join(root, 'apps/web/test')],
   { cwd: join(root, 'apps/web'), stdio: 'inherit', env: { ...process.env, ELECTRA_SCREENSHOTS: out } },
 );
 if (r.status === 0) console.log(`screenshots written to ${out}`);
