@@ -32,6 +32,8 @@ function renderNav(): void {
       {},
       h('li', {}, link('/', t('app.home'))),
       s && h('li', {}, link('/elections', t('app.myElections'))),
+      s?.user?.roles.some((r) => r === 'officer' || r === 'admin' || r === 'auditor') &&
+        h('li', {}, link('/admin', t('console.nav'))),
       h('li', {}, link('/verify', t('app.verify'))),
       s
         ? h(
@@ -112,6 +114,14 @@ route(
   '/verify',
   lazy(() => import('./pages/verify.js'), 'verifyPage'),
 );
+// The officer/admin console (pages/admin/**), loaded on first use like the other screens.
+const admin = (name: string): Screen => lazy(() => import('./pages/admin/index.js'), name);
+route('/admin', admin('consolePage'));
+route('/admin/users', admin('usersPage'));
+route('/admin/audit', admin('auditPage'));
+route('/admin/elections/new', admin('editorPage'));
+route('/admin/elections/:id/edit', admin('editorPage'));
+route('/admin/elections/:id', admin('managePage'));
 startRouter(main, (m) => {
   m.append(title(t('app.notFound')), h('p', {}, link('/', t('app.home'))));
 });

@@ -98,15 +98,16 @@ export function setFieldError(f: Field, message: string | null): void {
 export function checkbox(
   labelText: string,
   checked: boolean,
+  id = uid('c'),
 ): { wrap: HTMLElement; input: HTMLInputElement } {
-  const input = h('input', { type: 'checkbox', id: uid('c'), checked });
+  const input = h('input', { type: 'checkbox', id, checked });
   return { wrap: h('div', { className: 'check' }, input, h('label', { for: input.id }, labelText)), input };
 }
 
-export function select(options: [string, string][], value: string): HTMLSelectElement {
+export function select(options: [string, string][], value: string, id = uid('f')): HTMLSelectElement {
   return h(
     'select',
-    {},
+    { id },
     ...options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
   );
 }
