@@ -42,7 +42,7 @@ function renderNav(): void {
             h(
               'button',
               {
-                className: 'secondary',
+                className: 'linklike',
                 type: 'button',
                 onclick: () => void signOut().then(() => navigate('/')),
               },
