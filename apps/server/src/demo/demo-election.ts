@@ -146,8 +146,14 @@ export async function seedDemo(d: DemoDeps): Promise<DemoSeed> {
   );
   d.print(`  demo trustees trustee1..3@${DEMO_DOMAIN} (password "${DEMO_PASSWORD}"), key files:`);
   for (const f of mark.keyFiles) d.print(`    ${f}`);
-  d.print(`  key-file passphrase: "${DEMO_TRUSTEE_PASSPHRASE}" (after closing and starting the tally:`);
-  d.print(`    npx electra trustee:decrypt --server ${url} --election ${mark.electionId} --key <file> …)`);
+  d.print(`  key-file passphrase: "${DEMO_TRUSTEE_PASSPHRASE}". Once the demo officer has closed the`);
+  d.print(
+    '  election and started the tally, two trustees decrypt (token: accessToken of POST /api/auth/login):',
+  );
+  d.print(
+    `    ELECTRA_TRUSTEE_PASSPHRASE='${DEMO_TRUSTEE_PASSPHRASE}' npx electra trustee:decrypt --server ${url} ` +
+      `--token <token> --election ${mark.electionId} --key ${mark.keyFiles[0] ?? '<key file>'}`,
+  );
   return { seeded, ...mark };
 }
 
