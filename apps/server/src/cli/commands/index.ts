@@ -8,8 +8,10 @@ import { auditVerifyCommand } from './audit-verify.js';
 import { credentialsGenerateCommand } from './credentials-generate.js';
 import { cacheClearCommand } from './cache-clear.js';
 import { dbActivityCommand } from './db-activity.js';
+import { dbBackupCommand } from './db-backup.js';
 import { dbCheckCommand } from './db-check.js';
 import { dbLongQueriesCommand } from './db-long-queries.js';
+import { dbRestoreCommand } from './db-restore.js';
 import { dbTerminateCommand } from './db-terminate.js';
 import { keysRotateCommand } from './keys-rotate.js';
 import { mailOutboxCommand } from './mail-outbox.js';
@@ -35,6 +37,8 @@ export const commands: CliCommand[] = [
   dbActivityCommand,
   dbLongQueriesCommand,
   dbTerminateCommand,
+  dbBackupCommand,
+  dbRestoreCommand,
   keysRotateCommand,
   sessionsRevokeAllCommand,
   mailOutboxCommand,
