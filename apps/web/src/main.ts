@@ -95,6 +95,10 @@ route(
 );
 route('/e/:id', electionPage);
 route(
+  '/e/:id/ceremony',
+  lazy(() => import('./pages/ceremony.js'), 'ceremonyPage'),
+);
+route(
   '/e/:id/trustee',
   lazy(() => import('./pages/trustee.js'), 'trusteePage'),
 );

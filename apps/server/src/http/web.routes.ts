@@ -26,6 +26,7 @@ export const WEB_APP_PATHS = [
   '/e/:id/results',
   '/e/:id/board',
   '/e/:id/trustee',
+  '/e/:id/ceremony',
 ] as const;
 
 /** apps/web/dist next to this package, from src/http (tsx) or dist/http (built). */

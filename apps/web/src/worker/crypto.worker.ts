@@ -10,16 +10,22 @@ import {
   type BallotExecutorFactory,
   ballotToJSON,
   Ciphertext,
+  commitCoefficients,
   createPartialDecryption,
+  createTrusteeCertificate,
+  dealShares,
   deriveCredentialKey,
   type ElectionParams,
   electionFingerprint,
   encryptBallot,
+  exportKeyFile,
+  finalizeTrustee,
   fingerprintBytes,
   fromBase64Url,
   importKeyFile,
   initCore,
   openBallot,
+  type PedersenTrusteeSecrets,
   parseCredential,
   parseElectionParams,
   readRecord,
@@ -42,6 +48,7 @@ class Fail extends Error {
   }
 }
 
+let trustee: { secrets: PedersenTrusteeSecrets; passphrase: string } | undefined;
 let election: { id: string; params: ElectionParams; credentials: Set<string> } | undefined;
 
 async function* fetchChunks(url: string): AsyncGenerator<Uint8Array> {
@@ -151,6 +158,75 @@ const handlers: Handlers = {
     const cts = ciphertexts.flat().map((x) => Ciphertext.fromJSON(x as never));
     const partial = createPartialDecryption(fingerprintBytes(fingerprint), r.secrets, cts, systemRandom);
     return { index: r.secrets.index, partial };
+  },
+
+  async trusteeCreate({ params, index, name, passphrase }) {
+    const { certificate, secrets } = createTrusteeCertificate(params as never, index, name, systemRandom);
+    trustee = { secrets, passphrase };
+    return { certificate, keyFile: exportKeyFile(secrets, passphrase, systemRandom) };
+  },
+
+  async trusteeUnlock({ keyFile, passphrase }) {
+    const r = importKeyFile(keyFile, passphrase);
+    if (!r.ok) throw new Fail(r.code, r.message);
+    if (r.secrets.kind !== 'pedersen') throw new Fail('KEYFILE_NOT_TRUSTEE', 'not a trustee key file');
+    trustee = { secrets: r.secrets, passphrase };
+    return { index: r.secrets.index, ceremonyId: r.secrets.ceremonyId };
+  },
+
+  async trusteeStep({ ceremony: c }) {
+    if (!trustee) throw new Fail('KEYFILE_LOCKED', 'open your key file first');
+    const { secrets, passphrase } = trustee;
+    if (secrets.ceremonyId !== c.params.ceremonyId)
+      throw new Fail('TRUSTEE_MISMATCH', 'key file of another ceremony');
+    const j = secrets.index;
+    const m = c.messages as Record<string, never>;
+    const save = (next: PedersenTrusteeSecrets) => {
+      trustee = { secrets: next, passphrase };
+      return exportKeyFile(next, passphrase, systemRandom);
+    };
+    switch (c.phase) {
+      case 'certificates':
+        return { kind: 'wait', reason: 'certificates' };
+      case 'commitments': {
+        if (c.posted.commitment.includes(j)) return { kind: 'wait', reason: 'commitments' };
+        const r = commitCoefficients(c.params as never, m.certificates, secrets, systemRandom);
+        if (!r.ok) throw new Fail(r.code, `trustee ${r.index}: ${r.message}`);
+        return { kind: 'commitment', message: r.commitment, keyFile: save(r.secrets) };
+      }
+      case 'dealings': {
+        if (c.posted.dealing.includes(j)) return { kind: 'wait', reason: 'dealings' };
+        const r = dealShares(c.params as never, m.certificates, m.commitments, secrets, systemRandom);
+        if (!r.ok) throw new Fail(r.code, `trustee ${r.index}: ${r.message}`);
+        return { kind: 'dealing', message: r.dealing };
+      }
+      case 'confirmations': {
+        if (c.posted.confirmation.includes(j)) return { kind: 'wait', reason: 'confirmations' };
+        const input = {
+          params: c.params,
+          certificates: m.certificates,
+          commitments: m.commitments,
+          singleKey: m.singleKey,
+          dealings: m.dealings,
+        };
+        const f = finalizeTrustee(input as never, secrets, systemRandom);
+        if (!f.ok) {
+          return {
+            kind: 'complaint',
+            messages: [...f.complaints],
+            failures: f.failures.map((x) => `${x.code} (trustee ${x.index}): ${x.message}`),
+          };
+        }
+        return {
+          kind: 'confirmation',
+          message: f.confirmation,
+          keyFile: save(f.secrets),
+          transcriptHash: f.key.transcriptHash,
+        };
+      }
+      default:
+        return { kind: 'done' };
+    }
   },
 
   async verifyRecord({ url, file, threads, requireComplete }, progress, id) {

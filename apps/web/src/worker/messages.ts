@@ -35,6 +35,18 @@ export interface WorkerRequests {
     req: { keyFile: unknown; passphrase: string; fingerprint: string; ciphertexts: unknown[][] };
     res: { index: number; partial: unknown };
   };
+  /** Ceremony step 1 (§8.1.2): new trustee keys, kept in the worker and returned only as a key file. */
+  trusteeCreate: {
+    req: { params: unknown; index: number; name: string; passphrase: string };
+    res: { certificate: unknown; keyFile: unknown };
+  };
+  /** Open a saved key file for the next ceremony steps (the secrets stay in the worker). */
+  trusteeUnlock: {
+    req: { keyFile: unknown; passphrase: string };
+    res: { index: number; ceremonyId: string };
+  };
+  /** The next move for the ceremony state (§8.1.3–8.1.5), re-verifying everything the relay sent. */
+  trusteeStep: { req: { ceremony: CeremonyJson }; res: TrusteeMove };
   verifyRecord: {
     req: { url?: string; file?: Blob; threads: number; requireComplete: boolean };
     res: VerificationReport;
@@ -53,3 +65,24 @@ export type ResponseMessage =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; code: string; message: string }
   | { id: number; progress: VerifyProgress };
+
+/** The `ceremony` part of GET /api/elections/:id/ceremony (apps/server ceremony.schemas.ts). */
+export interface CeremonyJson {
+  id: string;
+  phase: string;
+  params: { ceremonyId: string; n: number; t: number };
+  posted: Record<'certificate' | 'commitment' | 'dealing' | 'confirmation' | 'complaint', number[]>;
+  messages: Record<string, unknown>;
+  thresholdKey?: { electionKey: string };
+}
+
+export type TrusteeMove =
+  | { kind: 'wait'; reason: string }
+  | {
+      kind: 'commitment' | 'dealing' | 'confirmation';
+      message: unknown;
+      keyFile?: unknown;
+      transcriptHash?: string;
+    }
+  | { kind: 'complaint'; messages: unknown[]; failures: string[] }
+  | { kind: 'done' };

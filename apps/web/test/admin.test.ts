@@ -1,0 +1,384 @@
+/**
+ * The officer/admin console in a real browser against a real started server (`startServer` on
+ * PORT=0 with every module, as the server's end-to-end test runs it, serving the freshly built web
+ * app). The admin is made as `electra admin:create` does; the officer and two trustees sign in over
+ * the API with TOTP enrolled through otplib (the MFA screens have their own test in auth.test.ts)
+ * and their sessions are handed to the browser. The officer writes an election in the editor (a
+ * rule the API refuses is shown next to its field), imports the voter roll (a bad file's preview
+ * names the line, a good file imports), names the trustees and starts the ceremony; the trustees
+ * run it with the core on their side (the trustee page only decrypts); the officer opens, closes
+ * and tallies; the trustees decrypt in two browser contexts with their key files; the officer
+ * publishes and downloads an export; an admin filters the audit log. axe-core on every console page.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import {
+  type CeremonyParams,
+  commitCoefficients,
+  createTrusteeCertificate,
+  dealShares,
+  exportKeyFile,
+  finalizeTrustee,
+  type PedersenTrusteeSecrets,
+  systemRandom,
+} from '@electra/core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expectOk } from '../../server/src/demo/api-client.js';
+import {
+  bootstrapAdmin,
+  type E2eServer,
+  PASSWORD,
+  person,
+  type Session,
+  signIn,
+  startE2eServer,
+} from '../../server/test/e2e/e2e-kit.js';
+import { buildWebApp } from './web-kit.js';
+
+const SHOTS = process.env.ELECTRA_SCREENSHOTS;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let s: E2eServer;
+let browser: Browser;
+let admin: Session & { userId: string; email: string };
+let officer: Session & { userId: string; email: string };
+let trustees: (Session & { userId: string; email: string })[];
+
+before(async () => {
+  buildWebApp();
+  s = await startE2eServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  await bootstrapAdmin(s, 'admin@console.example');
+  admin = {
+    ...(await signIn(s, 'admin@console.example', PASSWORD)),
+    userId: '',
+    email: 'admin@console.example',
+  };
+  officer = await person(s, admin.token, 'officer@console.example', ['officer']);
+  trustees = [
+    await person(s, admin.token, 'trustee1@console.example', ['voter']),
+    await person(s, admin.token, 'trustee2@console.example', ['voter']),
+  ];
+});
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  await s?.close();
+});
+
+async function axe(page: Page, screen: string): Promise<void> {
+  const r = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  assert.deepEqual(
+    r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `axe violations on ${screen}`,
+  );
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+/** A browser context signed in as `who` (the session the sign-in screen would store). */
+async function contextAs(
+  who: Session & { email: string; userId: string },
+  roles: string[],
+  viewport = { width: 1024, height: 900 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const session = JSON.stringify({
+    accessToken: who.token,
+    refreshToken: who.refreshToken,
+    user: { id: who.userId, email: who.email, fullName: who.email, roles },
+  });
+  await context.addInitScript((x) => {
+    if (!sessionStorage.getItem('electra.session')) sessionStorage.setItem('electra.session', x);
+  }, session);
+  return context;
+}
+
+/** The trustees' side of the key ceremony (protocol §8.1), computed with the core as a trustee would. */
+async function trusteesRunCeremony(electionId: string): Promise<PedersenTrusteeSecrets[]> {
+  const view = async () =>
+    (await expectOk(s.api, { path: `/api/elections/${electionId}/ceremony`, token: trustees[0]!.token })).body
+      .ceremony as {
+      params: CeremonyParams;
+      messages: Record<string, unknown>;
+    };
+  const post = (i: number, kind: string, body: unknown) =>
+    expectOk(s.api, {
+      method: 'POST',
+      path: `/api/elections/${electionId}/ceremony/${kind}`,
+      token: trustees[i]!.token,
+      body,
+    });
+  const { params } = await view();
+  const secrets: PedersenTrusteeSecrets[] = [];
+  for (const i of [0, 1]) {
+    const c = createTrusteeCertificate(params, i + 1, `Trustee ${i + 1}`, systemRandom);
+    await post(i, 'certificate', c.certificate);
+    secrets.push(c.secrets);
+  }
+  let v = await view();
+  for (const i of [0, 1]) {
+    const r = commitCoefficients(params, (v.messages.certificates ?? []) as never, secrets[i]!, systemRandom);
+    assert.ok(r.ok);
+    secrets[i] = r.secrets;
+    await post(i, 'commitment', r.commitment);
+  }
+  v = await view();
+  for (const i of [0, 1]) {
+    const r = dealShares(
+      params,
+      (v.messages.certificates ?? []) as never,
+      (v.messages.commitments ?? []) as never,
+      secrets[i]!,
+      systemRandom,
+    );
+    assert.ok(r.ok);
+    await post(i, 'dealing', r.dealing);
+  }
+  v = await view();
+  const input = {
+    params,
+    certificates: v.messages.certificates ?? [],
+    commitments: v.messages.commitments ?? [],
+    singleKey: v.messages.singleKey,
+    dealings: v.messages.dealings ?? [],
+  } as Parameters<typeof finalizeTrustee>[0];
+  for (const i of [0, 1]) {
+    const f = finalizeTrustee(input, secrets[i]!, systemRandom);
+    assert.ok(f.ok);
+    secrets[i] = f.secrets;
+    await post(i, 'confirmation', f.confirmation);
+  }
+  return secrets;
+}
+
+describe('officer console', () => {
+  let electionId: string;
+  let ctx: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    ctx = await contextAs(officer, ['officer']);
+    page = await ctx.newPage();
+    page.on('dialog', (d) => void d.accept());
+  });
+  after(async () => {
+    await ctx?.close();
+  });
+
+  test('the officer writes an election in the editor; a refused rule is shown at its field', async () => {
+    await page.goto(`${s.server.url}/`);
+    await page.getByRole('link', { name: 'Console' }).click();
+    await page.getByRole('heading', { name: 'Election console' }).waitFor();
+    await axe(page, 'console');
+    await page.getByRole('link', { name: 'New election' }).click();
+    await page.getByRole('heading', { name: 'New election' }).waitFor();
+    await page.fill('#election-title', 'Guild council election');
+    await page.fill('#election-description', 'Yearly election of the guild council.');
+    await page.fill('#q-0-title', 'Chair');
+    await page.fill('#q-0-a0-label', 'Ada Lovelace');
+    await page.fill('#q-0-a0-photo', 'https://example.org/ada.png');
+    await page.fill('#q-0-a0-manifesto', 'Open books.');
+    await page.fill('#q-0-a1-label', 'Grace Hopper');
+    await page.click('#q-0-add-answer');
+    // the new candidate's name field receives focus
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'q-0-a2-label');
+    await page.keyboard.type('Edsger Dijkstra');
+    // Dijkstra moves up one place; focus stays on the moved candidate's control
+    await page.click('#q-0-a2-up');
+    assert.equal(await page.inputValue('#q-0-a1-label'), 'Edsger Dijkstra');
+    assert.equal(await page.inputValue('#q-0-a2-label'), 'Grace Hopper');
+    // min 2 > max 1: the API names the field; the editor shows it there and focuses it
+    const mins = page.getByLabel('Minimum selections');
+    await mins.fill('2');
+    await page.selectOption('#revote-policy', 'last-counts');
+    await axe(page, 'editor');
+    await shot(page, '20-admin-editor.png');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').getByText('Please correct the field marked below.').waitFor();
+    const invalid = page.locator('[aria-invalid=true]');
+    await invalid.first().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid')), 'true');
+    await axe(page, 'editor with a field error');
+    await mins.fill('1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Manage: Guild council election' }).waitFor();
+    electionId = page.url().split('/').pop()!;
+    const e = (await expectOk(s.api, { path: `/api/elections/${electionId}`, token: officer.token })).body;
+    assert.equal(e.state, 'draft');
+    assert.equal(e.revotePolicy, 'last-counts');
+    assert.deepEqual(
+      (e.questions as { answers: { label: string }[] }[])[0]!.answers.map((a) => a.label),
+      ['Ada Lovelace', 'Edsger Dijkstra', 'Grace Hopper'],
+    );
+  });
+
+  test('a stale edit gets the reload prompt (409)', async () => {
+    await page.goto(`${s.server.url}/admin/elections/${electionId}/edit`);
+    await page.getByRole('heading', { name: 'Edit: Guild council election' }).waitFor();
+    const version = (await expectOk(s.api, { path: `/api/elections/${electionId}`, token: officer.token }))
+      .body.version as number;
+    await expectOk(s.api, {
+      method: 'PATCH',
+      path: `/api/elections/${electionId}`,
+      token: officer.token,
+      body: { version, description: 'Changed elsewhere.' },
+    });
+    await page.fill('#election-description', 'My change.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/Someone else changed this election/)
+      .waitFor();
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: 'Edit: Guild council election' }).waitFor();
+    assert.equal(await page.inputValue('#election-description'), 'Changed elsewhere.');
+  });
+
+  test('the voter roll: the preview names the bad line; a good file imports', async () => {
+    await page.goto(`${s.server.url}/admin/users`);
+    await page.getByRole('heading', { name: 'Users and voter roll' }).first().waitFor();
+    const bad = join(tmpdir(), `roll-bad-${process.pid}.csv`);
+    writeFileSync(
+      bad,
+      'email,name,groups\nv1@console.example,Voter One,faculty=Science\nnot-an-email,Voter Two,faculty=Arts\n',
+    );
+    await page.setInputFiles('#roll-file', bad);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    const preview = page.locator('[data-testid=roll-preview]');
+    await preview.waitFor();
+    const row = preview.locator('tbody tr').first();
+    assert.equal((await row.locator('td').first().textContent())?.trim(), '3');
+    assert.equal((await row.locator('td').nth(1).textContent())?.trim(), 'email');
+    assert.equal(await page.locator('#roll-confirm').isHidden(), true);
+    await axe(page, 'roll preview with errors');
+    const good = join(tmpdir(), `roll-good-${process.pid}.csv`);
+    writeFileSync(
+      good,
+      'email,name,groups\nv1@console.example,Voter One,faculty=Science\nv2@console.example,Voter Two,faculty=Arts\nv3@console.example,Voter Three,faculty=Arts\n',
+    );
+    await page.setInputFiles('#roll-file', good);
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.getByText('3 rows: 3 new, 0 updated, 0 unchanged.').first().waitFor();
+    await shot(page, '21-admin-roll-preview.png');
+    await page.getByRole('button', { name: 'Import 3 rows' }).click();
+    await page.locator('[data-testid=roll-imported]').waitFor();
+    // the accounts are there: search finds them
+    await page.fill('#user-search', 'console.example');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('cell', { name: 'v3@console.example' }).waitFor();
+    await axe(page, 'users and roll');
+  });
+
+  test('trustees are named, the ceremony runs, voting opens and closes', async () => {
+    await page.goto(`${s.server.url}/admin/elections/${electionId}`);
+    await page.getByRole('heading', { name: 'Manage: Guild council election' }).waitFor();
+    await page.fill('#trustee-1', trustees[0]!.email);
+    await page.fill('#trustee-2', trustees[1]!.email);
+    await page.fill('#threshold', '2');
+    await page.getByRole('button', { name: 'Name the trustees' }).click();
+    await page.locator('[data-testid=trustees-named]').waitFor();
+    await axe(page, 'manage (draft)');
+    await page.getByRole('button', { name: 'Start the key ceremony' }).click();
+    await page.getByText('State: key ceremony').waitFor();
+    await page.getByText(/Phase: certificates/).waitFor();
+    await axe(page, 'manage (ceremony)');
+    await shot(page, '22-admin-ceremony.png');
+    const secrets = await trusteesRunCeremony(electionId);
+    // the page polls: the election becomes ready without a reload
+    await page.getByText('State: ready').waitFor({ timeout: 30_000 });
+    for (const [j, sec] of secrets.entries())
+      writeFileSync(
+        join(tmpdir(), `console-trustee-${j + 1}-${electionId}.json`),
+        JSON.stringify(exportKeyFile(sec, `passphrase ${j + 1}`, systemRandom)),
+      );
+    await page.getByRole('button', { name: 'Open voting now' }).click();
+    await page.getByText('State: open').waitFor();
+    await page
+      .locator('[data-testid=turnout]')
+      .getByText(/of \d+ eligible voters have voted/)
+      .waitFor();
+    await axe(page, 'manage (open, turnout)');
+    await shot(page, '23-admin-turnout.png');
+    await page.getByRole('button', { name: 'Close voting' }).click();
+    await page.getByText('State: closed').waitFor();
+  });
+
+  test('tally: the trustees decrypt in their browsers; the officer publishes and exports', async () => {
+    await page.getByRole('button', { name: 'Compute the encrypted tally' }).click();
+    await page.getByText('State: counting').waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid=tally-status]')
+      .getByText(/0 of 2 partial decryptions/)
+      .waitFor();
+    for (const j of [1, 2]) {
+      const tctx = await contextAs(trustees[j - 1]!, ['voter']);
+      const tp = await tctx.newPage();
+      await tp.goto(`${s.server.url}/e/${electionId}/trustee`);
+      await tp.setInputFiles('#key-file', join(tmpdir(), `console-trustee-${j}-${electionId}.json`));
+      await tp.fill('#passphrase', `passphrase ${j}`);
+      await tp.click('button[type=submit]');
+      await tp.locator('[data-testid=partial-accepted]').waitFor({ timeout: 60_000 });
+      await tctx.close();
+    }
+    await page.getByText('State: counted').waitFor({ timeout: 60_000 });
+    await axe(page, 'manage (tallied)');
+    await page.getByRole('button', { name: 'Publish the results' }).click();
+    await page.getByText('State: results published').waitFor();
+    const download = page.waitForEvent('download');
+    await page.locator('[data-export="results.csv"]').click();
+    const file = await download;
+    assert.match(file.suggestedFilename(), /results.*\.csv$/);
+    await page.getByText(/^Downloaded election-.*results.*\.csv\.$/).waitFor();
+    await shot(page, '24-admin-published.png');
+  });
+
+  test('the console fits a 360 px screen', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${s.server.url}/admin/elections/${electionId}`);
+    await page.getByText('State: results published').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+    await axe(page, 'manage at 360 px');
+  });
+});
+
+describe('audit log viewer', () => {
+  test('an admin filters the log by action prefix and target', async () => {
+    const ctx = await contextAs(admin, ['admin']);
+    const page = await ctx.newPage();
+    await page.goto(`${s.server.url}/admin/audit`);
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page
+      .getByRole('cell', { name: /^auth\./ })
+      .first()
+      .waitFor();
+    await page.fill('#audit-action', 'roll.');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('cell', { name: 'roll.imported' }).waitFor();
+    const actions = await page.locator('tbody tr td:nth-child(4)').allTextContents();
+    assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('roll.')), actions.join());
+    await axe(page, 'audit log');
+    await shot(page, '25-admin-audit.png');
+    await ctx.close();
+  });
+});
