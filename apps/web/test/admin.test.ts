@@ -5,9 +5,9 @@
  * the API with TOTP enrolled through otplib (the MFA screens have their own test in auth.test.ts)
  * and their sessions are handed to the browser. The officer writes an election in the editor (a
  * rule the API refuses is shown next to its field), imports the voter roll (a bad file's preview
- * names the line, a good file imports), names the trustees and starts the ceremony; the trustees
- * run it with the core on their side (the trustee page only decrypts); the officer opens, closes
- * and tallies; the trustees decrypt in two browser contexts with their key files; the officer
+ * names the line, a good file imports), names the trustees and starts the ceremony; two trustees
+ * run it on the trustee ceremony page in their own browser contexts and download their key files;
+ * the officer opens, closes and tallies; the trustees decrypt on the trustee page with those files; the officer
  * publishes and downloads an export; an admin filters the audit log. axe-core on every console page.
  */
 import assert from 'node:assert/strict';
@@ -16,16 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import {
-  type CeremonyParams,
-  commitCoefficients,
-  createTrusteeCertificate,
-  dealShares,
-  exportKeyFile,
-  finalizeTrustee,
-  type PedersenTrusteeSecrets,
-  systemRandom,
-} from '@electra/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expectOk } from '../../server/src/demo/api-client.js';
 import {
@@ -113,62 +103,17 @@ async function contextAs(
   return context;
 }
 
-/** The trustees' side of the key ceremony (protocol §8.1), computed with the core as a trustee would. */
-async function trusteesRunCeremony(electionId: string): Promise<PedersenTrusteeSecrets[]> {
-  const view = async () =>
-    (await expectOk(s.api, { path: `/api/elections/${electionId}/ceremony`, token: trustees[0]!.token })).body
-      .ceremony as {
-      params: CeremonyParams;
-      messages: Record<string, unknown>;
-    };
-  const post = (i: number, kind: string, body: unknown) =>
-    expectOk(s.api, {
-      method: 'POST',
-      path: `/api/elections/${electionId}/ceremony/${kind}`,
-      token: trustees[i]!.token,
-      body,
-    });
-  const { params } = await view();
-  const secrets: PedersenTrusteeSecrets[] = [];
-  for (const i of [0, 1]) {
-    const c = createTrusteeCertificate(params, i + 1, `Trustee ${i + 1}`, systemRandom);
-    await post(i, 'certificate', c.certificate);
-    secrets.push(c.secrets);
-  }
-  let v = await view();
-  for (const i of [0, 1]) {
-    const r = commitCoefficients(params, (v.messages.certificates ?? []) as never, secrets[i]!, systemRandom);
-    assert.ok(r.ok);
-    secrets[i] = r.secrets;
-    await post(i, 'commitment', r.commitment);
-  }
-  v = await view();
-  for (const i of [0, 1]) {
-    const r = dealShares(
-      params,
-      (v.messages.certificates ?? []) as never,
-      (v.messages.commitments ?? []) as never,
-      secrets[i]!,
-      systemRandom,
-    );
-    assert.ok(r.ok);
-    await post(i, 'dealing', r.dealing);
-  }
-  v = await view();
-  const input = {
-    params,
-    certificates: v.messages.certificates ?? [],
-    commitments: v.messages.commitments ?? [],
-    singleKey: v.messages.singleKey,
-    dealings: v.messages.dealings ?? [],
-  } as Parameters<typeof finalizeTrustee>[0];
-  for (const i of [0, 1]) {
-    const f = finalizeTrustee(input, secrets[i]!, systemRandom);
-    assert.ok(f.ok);
-    secrets[i] = f.secrets;
-    await post(i, 'confirmation', f.confirmation);
-  }
-  return secrets;
+/** Trustee `j` (1-based) runs the key ceremony on the trustee ceremony page in their own browser. */
+async function trusteeCeremonyPage(electionId: string, j: number): Promise<Page> {
+  const context = await contextAs(trustees[j - 1]!, ['voter']);
+  const page = await context.newPage();
+  await page.goto(`${s.server.url}/e/${electionId}/ceremony`);
+  await page.getByRole('heading', { name: 'Create your trustee key' }).waitFor();
+  await page.fill('#passphrase', `passphrase ${j}`);
+  await page.fill('#passphrase2', `passphrase ${j}`);
+  await page.click('button[type=submit]');
+  await page.getByText('Sent your certificate.').waitFor({ timeout: 60_000 });
+  return page;
 }
 
 describe('officer console', () => {
@@ -303,14 +248,15 @@ describe('officer console', () => {
     await page.getByText(/Phase: certificates/).waitFor();
     await axe(page, 'manage (ceremony)');
     await shot(page, '22-admin-ceremony.png');
-    const secrets = await trusteesRunCeremony(electionId);
-    // the page polls: the election becomes ready without a reload
+    // two trustees in their own browsers; the officer's page polls and shows their progress
+    const tpages = [await trusteeCeremonyPage(electionId, 1), await trusteeCeremonyPage(electionId, 2)];
+    for (const tp of tpages) await tp.locator('[data-testid=ceremony-done]').waitFor({ timeout: 120_000 });
     await page.getByText('State: ready').waitFor({ timeout: 30_000 });
-    for (const [j, sec] of secrets.entries())
-      writeFileSync(
-        join(tmpdir(), `console-trustee-${j + 1}-${electionId}.json`),
-        JSON.stringify(exportKeyFile(sec, `passphrase ${j + 1}`, systemRandom)),
-      );
+    for (const [i, tp] of tpages.entries()) {
+      const [dl] = await Promise.all([tp.waitForEvent('download'), tp.click('[data-testid=download-key]')]);
+      await dl.saveAs(join(tmpdir(), `console-trustee-${i + 1}-${electionId}.json`));
+      await tp.context().close();
+    }
     await page.getByRole('button', { name: 'Open voting now' }).click();
     await page.getByText('State: open').waitFor();
     await page

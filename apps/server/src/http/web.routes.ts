@@ -19,6 +19,7 @@ export const WEB_APP_PATHS = [
   '/forgot',
   '/reset-password',
   '/elections',
+  '/elections/:id',
   '/verify',
   '/vote/:id',
   '/e/:id',
@@ -27,6 +28,12 @@ export const WEB_APP_PATHS = [
   '/e/:id/board',
   '/e/:id/trustee',
   '/e/:id/ceremony',
+  '/admin',
+  '/admin/users',
+  '/admin/audit',
+  '/admin/elections/new',
+  '/admin/elections/:id',
+  '/admin/elections/:id/edit',
 ] as const;
 
 /** apps/web/dist next to this package, from src/http (tsx) or dist/http (built). */
