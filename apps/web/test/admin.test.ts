@@ -16,16 +16,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
+import {
+  ballotToJSON,
+  deriveCredentialKey,
+  encryptBallot,
+  parseCredential,
+  systemRandom,
+} from '@electra/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expectOk } from '../../server/src/demo/api-client.js';
+import { credentialInMail, fetchElectionParams } from '../../server/src/demo/election-client.js';
 import {
   bootstrapAdmin,
   type E2eServer,
   PASSWORD,
   person,
   type Session,
+  setPasswordByReset,
   signIn,
   startE2eServer,
+  waitForMail,
 } from '../../server/test/e2e/e2e-kit.js';
 import { buildWebApp } from './web-kit.js';
 
@@ -261,8 +271,38 @@ describe('officer console', () => {
     await page.getByText('State: open').waitFor();
     await page
       .locator('[data-testid=turnout]')
-      .getByText(/of \d+ eligible voters have voted/)
+      .getByText(/^0 of \d+ eligible voters have voted/)
       .waitFor();
+    // two imported voters vote for Ada (the casting itself is the booth's business, tested elsewhere)
+    const params = await fetchElectionParams(s.api, electionId);
+    for (const email of ['v1@console.example', 'v2@console.example']) {
+      await setPasswordByReset(s, email);
+      const voter = await signIn(s, email);
+      const parsed = parseCredential(credentialInMail(await waitForMail(s.db, email, 'credential')) ?? '');
+      assert.ok(parsed.ok, `a credential in the mail to ${email}`);
+      const sealed = encryptBallot({
+        params,
+        credential: deriveCredentialKey(parsed.credential, electionId),
+        choices: [[1, 0, 0]],
+        random: systemRandom,
+      });
+      await expectOk(
+        s.api,
+        {
+          method: 'POST',
+          path: `/api/elections/${electionId}/ballots`,
+          token: voter.token,
+          body: ballotToJSON(sealed.ballot),
+        },
+        [200, 201],
+      );
+    }
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page
+      .locator('[data-testid=turnout]')
+      .getByText(/^2 of \d+ eligible voters have voted/)
+      .waitFor();
+    await page.getByRole('cell', { name: 'Science' }).waitFor();
     await axe(page, 'manage (open, turnout)');
     await shot(page, '23-admin-turnout.png');
     await page.getByRole('button', { name: 'Close voting' }).click();
@@ -290,6 +330,21 @@ describe('officer console', () => {
     await axe(page, 'manage (tallied)');
     await page.getByRole('button', { name: 'Publish the results' }).click();
     await page.getByText('State: results published').waitFor();
+    const results = (await expectOk(s.api, { path: `/api/elections/${electionId}/results` })).body as {
+      counted: number;
+      questions: { answers: { label: string; count: number }[] }[];
+      verification: { valid: boolean };
+    };
+    assert.equal(results.counted, 2);
+    assert.deepEqual(
+      results.questions[0]!.answers.map((a) => [a.label, a.count]),
+      [
+        ['Ada Lovelace', 2],
+        ['Edsger Dijkstra', 0],
+        ['Grace Hopper', 0],
+      ],
+    );
+    assert.equal(results.verification.valid, true);
     const download = page.waitForEvent('download');
     await page.locator('[data-export="results.csv"]').click();
     const file = await download;
