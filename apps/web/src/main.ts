@@ -4,7 +4,7 @@
  */
 import './styles.css';
 import { t } from './i18n/t.js';
-import { onSessionChange, session, signOut } from './lib/api.js';
+import { api, onSessionChange, session, signOut } from './lib/api.js';
 import { h, replace } from './lib/dom.js';
 import { resumeOutbox } from './lib/outbox.js';
 import { navigate, route, type Screen, startRouter } from './lib/router.js';
@@ -68,7 +68,11 @@ app.append(
   h('footer', {}, h('p', {}, t('app.footer'))),
 );
 renderNav();
-onSessionChange(renderNav);
+onSessionChange(() => {
+  renderNav();
+  // Ballots queued while the session had ended go out once the voter is signed in again.
+  if (session()) void resumeOutbox();
+});
 window.addEventListener('online', () => {
   offline.hidden = true;
 });
@@ -89,6 +93,17 @@ route('/login', loginPage);
 route('/forgot', forgotPage);
 route('/reset-password', forgotPage);
 route('/elections', myElectionsPage);
+// The invitation mail's link: the booth when the election is open, else its public page.
+route('/elections/:id', async (_main, { id }) => {
+  try {
+    const e = await api<{ state: string }>(`/api/elections/${encodeURIComponent(id!)}/public`, {
+      auth: false,
+    });
+    navigate(e.state === 'open' ? `/vote/${id}` : `/e/${id}`, true);
+  } catch {
+    navigate(`/e/${id}`, true);
+  }
+});
 route(
   '/vote/:id',
   lazy(() => import('./pages/booth.js'), 'boothPage'),

@@ -26,6 +26,8 @@ import {
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expectOk } from '../../server/src/demo/api-client.js';
 import { credentialInMail, fetchElectionParams } from '../../server/src/demo/election-client.js';
+import { AuditRepository } from '../../server/src/domain/audit/audit.repository.js';
+import { switchMaintenance } from '../../server/src/domain/operations/maintenance.js';
 import {
   bootstrapAdmin,
   type E2eServer,
@@ -381,5 +383,62 @@ describe('audit log viewer', () => {
     await axe(page, 'audit log');
     await shot(page, '25-admin-audit.png');
     await ctx.close();
+  });
+});
+
+describe('eligibility list and maintenance', () => {
+  test('an election restricted to an explicit list: the editor saves the list it was given', async () => {
+    const ctx = await contextAs(officer, ['officer']);
+    const page = await ctx.newPage();
+    await page.goto(`${s.server.url}/admin/elections/new`);
+    await page.getByRole('heading', { name: 'New election' }).waitFor();
+    await page.fill('#election-title', 'Arts faculty referendum');
+    await page.fill('#q-0-title', 'Adopt the new statute?');
+    await page.fill('#q-0-a0-label', 'Yes');
+    await page.fill('#q-0-a1-label', 'No');
+    await page.check('#eligibility-list');
+    await page.fill('#eligibility-list', 'v2@console.example\nv3@console.example\n');
+    await axe(page, 'editor with a voter list');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Manage: Arts faculty referendum' }).waitFor();
+    const id = page.url().split('/').pop()!;
+    const voters = (await expectOk(s.api, { path: `/api/elections/${id}/voters`, token: officer.token }))
+      .body as {
+      voters: { email: string }[];
+      total: number;
+    };
+    assert.deepEqual(voters.voters.map((v) => v.email).sort(), ['v2@console.example', 'v3@console.example']);
+    await ctx.close();
+  });
+
+  test('officers see a banner while maintenance mode is on', async () => {
+    const audit = new AuditRepository(s.db);
+    await switchMaintenance(s.db, audit, {
+      enabled: true,
+      message: 'Back at 14:00 UTC.',
+      actor: 'test',
+      now: Date.now(),
+    });
+    const ctx = await contextAs(officer, ['officer']);
+    const page = await ctx.newPage();
+    try {
+      // every replica re-reads the switch within about 2 s
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        await page.goto(`${s.server.url}/admin`);
+        await page.getByRole('heading', { name: 'Election console' }).waitFor();
+        if (await page.locator('[data-testid=maintenance]').isVisible()) break;
+        assert.ok(Date.now() < deadline, 'no maintenance banner');
+        await page.waitForTimeout(500);
+      }
+      assert.match(
+        (await page.textContent('[data-testid=maintenance]'))!,
+        /Maintenance mode is on.*Back at 14:00 UTC\./,
+      );
+      await axe(page, 'console in maintenance');
+    } finally {
+      await switchMaintenance(s.db, audit, { enabled: false, actor: 'test', now: Date.now() });
+      await ctx.close();
+    }
   });
 });

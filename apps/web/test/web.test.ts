@@ -250,6 +250,37 @@ describe('voting in the browser', () => {
     await context.close();
   });
 
+  test('a credential of another voter is refused in words; back to the review, the right one casts', async () => {
+    const context = await kit.browser.newContext();
+    const page = await newPage(context);
+    const voter = e.voters[3]!;
+    // the invitation mail's link (/elections/:id) leads to the booth once signed in
+    await page.goto(`${kit.url}/elections/${e.id}`);
+    await page.waitForURL(/\/login\?next=/);
+    await signInWithMouse(page, voter);
+    await page.getByRole('heading', { name: /Ballot:/ }).waitFor();
+    await page.check('input[type=radio][value="0"]');
+    await page.click('button[type=submit]');
+    await page.click('button[type=submit]');
+    await page.fill('#credential', e.voters[0]!.credential);
+    await page.click('button:text("Encrypt and seal")');
+    await page.getByRole('heading', { name: 'Your ballot is sealed' }).waitFor();
+    await page.click('#cast');
+    await page
+      .getByRole('alert')
+      .getByText('This credential belongs to another voter. Use the one mailed to you.')
+      .waitFor();
+    await page.click('button:text("Back to the review")');
+    await page.fill('#credential', voter.credential);
+    await page.click('button:text("Encrypt and seal")');
+    await page.getByRole('heading', { name: 'Your ballot is sealed' }).waitFor();
+    await page.click('#cast');
+    await page.waitForURL(new RegExp(`/e/${e.id}/receipt$`));
+    const tracker = (await page.textContent('[data-testid=tracker-full]'))!.trim();
+    assert.equal((await boardLookup(e, tracker)).status, 200);
+    await context.close();
+  });
+
   test('public pages: home, election, verifier (runs verifyRecord in workers) — no axe violations', async () => {
     const context = await kit.browser.newContext();
     const page = await newPage(context);

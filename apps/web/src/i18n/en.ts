@@ -141,6 +141,9 @@ export const en = {
     challengeJson: 'The revealed encryption (JSON)',
     downloadOpening: 'Download the opening',
     fresh: 'Start a fresh ballot',
+    backToReview: 'Back to the review',
+    signInAgain:
+      'Your session has ended. Your sealed ballot is kept on this device and is sent as soon as you sign in again.',
     queued:
       'You are offline. Your sealed ballot is kept on this device and will be sent automatically when the connection returns. Keep this page open.',
     retrying: 'Connection problem — retrying in {s} s…',

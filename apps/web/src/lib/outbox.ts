@@ -49,12 +49,18 @@ export const outbox = {
 export type DeliveryEvent =
   | { kind: 'waiting'; retryInMs: number; offline: boolean }
   | { kind: 'delivered'; receipt: Receipt }
-  | { kind: 'refused'; error: ApiError };
+  | { kind: 'refused'; error: ApiError }
+  | { kind: 'signin'; error: ApiError };
 
 function isTransient(e: unknown): boolean {
   return (
     e instanceof ApiError && (e.code === 'NETWORK' || e.status >= 500 || e.status === 429 || e.status === 408)
   );
+}
+
+/** The session ended (401): the ballot stays queued and goes out after the next sign-in. */
+function needsSignIn(e: unknown): boolean {
+  return e instanceof ApiError && e.status === 401;
 }
 
 /**
@@ -75,6 +81,10 @@ export async function deliver(
       onEvent({ kind: 'delivered', receipt });
       return;
     } catch (e) {
+      if (needsSignIn(e)) {
+        onEvent({ kind: 'signin', error: e as ApiError });
+        return;
+      }
       if (!isTransient(e)) {
         await outbox.remove(item.tracker);
         onEvent({

@@ -409,6 +409,17 @@ export const boothPage: Screen = async (main, { id }, signal) => {
                 ev.offline ? t('booth.queued') : t('booth.retrying', { s: Math.round(ev.retryInMs / 1000) }),
               ),
             );
+          } else if (ev.kind === 'signin') {
+            replace(
+              status,
+              h(
+                'p',
+                { className: 'notice', role: 'alert' },
+                t('booth.signInAgain'),
+                ' ',
+                link('/login?next=%2Felections', t('app.signIn')),
+              ),
+            );
           } else if (ev.kind === 'delivered') {
             saveReceipt(electionId, ev.receipt);
             navigate(`/e/${electionId}/receipt`);
@@ -416,7 +427,14 @@ export const boothPage: Screen = async (main, { id }, signal) => {
             const box = errorBox(ev.error);
             replace(status, box);
             box.focus();
-            if (ev.error.code === 'BALLOT_CHALLENGED') challengeBtn.disabled = true;
+            // The voter can fix what the server refused (a mistyped credential…) and seal afresh.
+            status.append(
+              h(
+                'div',
+                { className: 'actions' },
+                h('button', { type: 'button', onclick: () => reviewScreen() }, t('booth.backToReview')),
+              ),
+            );
           }
         },
         signal,
