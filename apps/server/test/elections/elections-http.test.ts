@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { ElectionDraftInput } from '../../src/domain/elections/election.js';
 import { signedIn } from '../access/access-kit.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import {
@@ -59,6 +60,18 @@ describe('drafting', () => {
     assert.deepEqual(
       entries.map((x) => x.action),
       ['election.created'],
+    );
+  });
+
+  test('a system actor (CLI, demo) creates through the service; the audit entry names it', async () => {
+    const draft = sampleDraft({ title: 'Demo election' }) as unknown as ElectionDraftInput;
+    const r = await ea.elections.service.create('demo', draft);
+    assert.ok(r.ok);
+    assert.equal(r.election.createdBy, null);
+    const entries = await ea.audit.list({ target: `election:${r.election.id}`, limit: 5 });
+    assert.deepEqual(
+      entries.map((x) => [x.action, x.actor]),
+      [['election.created', 'demo']],
     );
   });
 

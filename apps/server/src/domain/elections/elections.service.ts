@@ -16,6 +16,8 @@ import { validateDraft } from './election-validation.js';
 import type { ElectionsRepository } from './elections.repository.js';
 import type { EligibilityRepository } from './eligibility.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Request context carried into audit entries. */
 export interface ActionContext {
   ip?: string | null;
@@ -107,7 +109,8 @@ export class ElectionsService {
     const v = validateDraft(id, input);
     if (!v.ok) return v;
     const election = await this.deps.db.transaction('elections.create', async (tx) => {
-      const e = await this.deps.elections.insert(tx, id, v.draft, actor);
+      // created_by names an account; system actors ('cli', 'demo') are only in the audit entry.
+      const e = await this.deps.elections.insert(tx, id, v.draft, UUID.test(actor) ? actor : null);
       await this.deps.audit.append(
         { actor, action: 'election.created', target: `election:${id}`, ...ctx, details: { title: e.title } },
         tx,
