@@ -412,6 +412,12 @@ describe('eligibility list and maintenance', () => {
   });
 
   test('officers see a banner while maintenance mode is on', async () => {
+    const ctx = await contextAs(officer, ['officer']);
+    const page = await ctx.newPage();
+    // loaded before the switch: in maintenance the server answers every page with 503 too
+    await page.goto(`${s.server.url}/admin`);
+    await page.getByRole('heading', { name: 'Election console' }).waitFor();
+    assert.equal(await page.locator('[data-testid=maintenance]').count(), 0);
     const audit = new AuditRepository(s.db);
     await switchMaintenance(s.db, audit, {
       enabled: true,
@@ -419,22 +425,24 @@ describe('eligibility list and maintenance', () => {
       actor: 'test',
       now: Date.now(),
     });
-    const ctx = await contextAs(officer, ['officer']);
-    const page = await ctx.newPage();
     try {
-      // every replica re-reads the switch within about 2 s
+      // every replica re-reads the switch within about 2 s; moving between screens re-asks
       const deadline = Date.now() + 15_000;
       for (;;) {
-        await page.goto(`${s.server.url}/admin`);
-        await page.getByRole('heading', { name: 'Election console' }).waitFor();
+        await page.getByRole('link', { name: 'Users and voter roll' }).click();
+        await page.getByRole('heading', { name: 'Users and voter roll' }).first().waitFor();
         if (await page.locator('[data-testid=maintenance]').isVisible()) break;
         assert.ok(Date.now() < deadline, 'no maintenance banner');
+        await page.getByRole('link', { name: 'Back to the console' }).click();
+        await page.getByRole('heading', { name: 'Election console' }).waitFor();
         await page.waitForTimeout(500);
       }
       assert.match(
         (await page.textContent('[data-testid=maintenance]'))!,
         /Maintenance mode is on.*Back at 14:00 UTC\./,
       );
+      // the API refuses in words meanwhile
+      await page.getByRole('alert').first().waitFor();
       await axe(page, 'console in maintenance');
     } finally {
       await switchMaintenance(s.db, audit, { enabled: false, actor: 'test', now: Date.now() });

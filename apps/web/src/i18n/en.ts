@@ -33,7 +33,7 @@ export const en = {
     electionId: 'Election ID',
     open: 'Open',
     demoHint:
-      'Demo: sign in with a demo voter from the local outbox (see the README), then use the credential mailed to you.',
+      'Running the demo (npm start)? The server console lists the demo accounts and their password; a demo voter’s credential is in the local mail outbox (npx electra mail:outbox --to <email>).',
   },
   login: {
     title: 'Sign in',
