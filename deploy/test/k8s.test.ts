@@ -195,7 +195,7 @@ for (const env of ENVIRONMENTS) {
       }
       assert.equal(images.size, 1, `one image: ${[...images].join(', ')}`);
       assert.deepEqual(roles.sort(), [
-        'CronJob/electra-backup:db:backup',
+        'CronJob/electra-backup:db:backup --prune',
         'Deployment/electra-web:serve',
         'Job/electra-migrate:migrate',
       ]);

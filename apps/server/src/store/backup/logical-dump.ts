@@ -21,7 +21,7 @@ import pg from 'pg';
 import { BackupError } from './backup-manifest.js';
 
 export const LOGICAL_FORMAT_VERSION = 1;
-const FETCH_ROWS = 1000;
+const FETCH_ROWS = 5000;
 const INSERT_BATCH_BYTES = 4 * 1024 * 1024;
 /** Bookkeeping the migrations themselves write; never dumped. */
 const SKIPPED_TABLES = new Set(['schema_migrations']);
@@ -108,7 +108,7 @@ export async function writeLogicalDump(
       let count = 0;
       for (;;) {
         const { rows } = await client.query<{ r: string }>(`FETCH ${FETCH_ROWS} FROM dump_cursor`);
-        for (const row of rows) await write(row.r);
+        if (rows.length > 0) await write(rows.map((row) => row.r).join('\n'));
         count += rows.length;
         if (rows.length < FETCH_ROWS) break;
       }
