@@ -8,39 +8,14 @@
  * Election lifecycle (issue 5): draft → key_ceremony → ready → open → closed → tallying →
  * tallied → published, and cancelled from any state before tallying.
  */
+
+import { canTransition, type ElectionState } from '../domain/elections/election-state.js';
 import { DEFAULT_MFA_REQUIRED_ROLES, effectiveRoles } from './route-policy.js';
 import type { Actor, Role } from './types.js';
 
-export const ELECTION_STATES = [
-  'draft',
-  'key_ceremony',
-  'ready',
-  'open',
-  'closed',
-  'tallying',
-  'tallied',
-  'published',
-  'cancelled',
-] as const;
-export type ElectionState = (typeof ELECTION_STATES)[number];
-
-/** Legal lifecycle transitions; anything else is refused. */
-export const ELECTION_TRANSITIONS: Readonly<Record<ElectionState, readonly ElectionState[]>> = {
-  draft: ['key_ceremony', 'cancelled'],
-  // back to draft when a ceremony fails or is restarted (domain/elections/election-state.ts)
-  key_ceremony: ['ready', 'draft', 'cancelled'],
-  ready: ['open', 'cancelled'],
-  open: ['closed', 'cancelled'],
-  closed: ['tallying', 'cancelled'],
-  tallying: ['tallied'],
-  tallied: ['published'],
-  published: [],
-  cancelled: [],
-};
-
-export function canTransition(from: ElectionState, to: ElectionState): boolean {
-  return ELECTION_TRANSITIONS[from].includes(to);
-}
+// The lifecycle itself (states and legal transitions) is domain knowledge and lives in one place;
+// policies re-export it so callers asking "may X do Y" and "is Y a legal move" use the same table.
+export { canTransition, ELECTION_STATES, type ElectionState } from '../domain/elections/election-state.js';
 
 export interface ElectionResource {
   kind: 'election';
