@@ -396,7 +396,7 @@ describe('eligibility list and maintenance', () => {
     await page.fill('#q-0-title', 'Adopt the new statute?');
     await page.fill('#q-0-a0-label', 'Yes');
     await page.fill('#q-0-a1-label', 'No');
-    await page.check('#eligibility-list');
+    await page.check('#eligibility-kind-list');
     await page.fill('#eligibility-list', 'v2@console.example\nv3@console.example\n');
     await axe(page, 'editor with a voter list');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -494,7 +494,7 @@ export const editorPage: Screen = async (main, { id }, signal) => {
     const r = h('input', {
       type: 'radio',
       name: kindName,
-      id: `eligibility-${k}`,
+      id: `eligibility-kind-${k}`,
       value: k,
       checked: d.eligibility.kind === k,
     });
