@@ -7,15 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../apps/server/src/app.js';
-import { loadConfig } from '../../apps/server/src/config/load-config.js';
+import { type ServerHandle, startServer } from '../../apps/server/src/main.js';
 import { createLogger } from '../../apps/server/src/observability/logger.js';
-import { createMetrics } from '../../apps/server/src/observability/metrics.js';
-import { FakeDatabase } from '../../apps/server/test/helpers/fake-database.js';
+import { createTestDatabase, type TestDatabase } from '../../apps/server/test/helpers/test-database.js';
 import { inventoryRunbooks } from './support/runbook-extract.js';
 import { REPO_ROOT, run } from './support/tools.js';
 
@@ -94,7 +92,7 @@ describe('runbooks', () => {
 describe('every electra command in the runbooks exists', () => {
   before(async () => {
     const results = await mapLimited(commandNames, 3, cliHelp);
-    commandNames.forEach((name, i) => help.set(name, results[i]!));
+    for (const [i, name] of commandNames.entries()) help.set(name, results[i]!);
   });
 
   for (const name of commandNames) {
@@ -111,36 +109,55 @@ describe('every electra command in the runbooks exists', () => {
 });
 
 describe('every HTTP path in the runbooks is a route of the app', () => {
-  let app: FastifyInstance;
+  // The app exactly as `electra serve` composes it (startServer: every module main.ts wires), on a
+  // fresh database, so a route of any module the guides describe is found — and only those.
+  let server: ServerHandle;
+  let tdb: TestDatabase;
+  let dataDir: string;
   before(async () => {
-    const config = loadConfig({ NODE_ENV: 'test' });
-    const db = new FakeDatabase();
-    const metrics = createMetrics({
+    tdb = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'electra-runbook-'));
+    server = await startServer({
+      env: {
+        NODE_ENV: 'test',
+        DATABASE_URL: tdb.url,
+        ELECTRA_DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: '0',
+      },
+      logger: createLogger({ level: 'silent', version: '0.0.0-test' }),
+      handleSignals: false,
       version: '0.0.0-test',
-      poolStats: () => db.poolStats(),
-      defaultMetrics: false,
     });
-    const logger = createLogger({ level: 'silent', version: '0.0.0-test' });
-    app = await buildApp({ config, db, logger, metrics, version: '0.0.0-test' });
-    await app.ready();
   });
-  after(() => app?.close());
+  after(async () => {
+    await server?.close();
+    await tdb?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
 
-  const paths = [...inventory.paths.keys()].sort();
-  for (const path of paths) {
-    test(`GET ${path}`, () => {
+  // `POST /api/auth/login` in a guide is checked as POST; a path written without a method as GET.
+  const uses = [...inventory.paths.keys()]
+    .sort()
+    .flatMap((path) =>
+      [...(inventory.pathMethods.get(path) ?? ['GET'])].sort().map((method) => ({ method, path })),
+    );
+  const missing = ({ method, path }: { method: string; path: string }) =>
+    !server.app.hasRoute({ method: method as 'GET', url: path });
+  for (const use of uses) {
+    test(`${use.method} ${use.path}`, () => {
       assert.ok(
-        app.hasRoute({ method: 'GET', url: path }),
-        `GET ${path} (${inventory.paths.get(path)![0]}) is not a registered route`,
+        !missing(use),
+        `${use.method} ${use.path} (${inventory.paths.get(use.path)![0]}) is not a registered route`,
       );
     });
   }
 
   test('summary: runbook paths that are not routes yet', () => {
-    const missing = paths
-      .filter((p) => !app.hasRoute({ method: 'GET', url: p }))
-      .map((p) => `GET ${p} (${inventory.paths.get(p)![0]})`);
-    assert.deepEqual(missing, []);
+    assert.deepEqual(
+      uses.filter(missing).map((u) => `${u.method} ${u.path} (${inventory.paths.get(u.path)![0]})`),
+      [],
+    );
   });
 });
 

@@ -22,6 +22,8 @@ export interface RunbookInventory {
   readonly commands: Map<string, Use[]>;
   /** route pattern (`/api/elections/:param/record`) → where used */
   readonly paths: Map<string, string[]>;
+  /** route pattern → the HTTP methods written right before it (`POST /api/auth/login`); none: GET */
+  readonly pathMethods: Map<string, Set<string>>;
   /** script path (`scripts/db_backup.sh`) → every use */
   readonly scripts: Map<string, Use[]>;
 }
@@ -55,11 +57,16 @@ function commandTail(text: string, index: number): string {
 
 const optionsIn = (s: string) => [...new Set([...s.matchAll(/(?<=\s)--[a-z][a-z0-9-]*/g)].map((m) => m[0]))];
 
-/** `/api/elections/ELECTION_ID/record` → `/api/elections/:param/record` */
+/**
+ * `/api/elections/ELECTION_ID/record` → `/api/elections/:param/record`; a segment written as a brace
+ * list (`{turnout,results}.{csv,pdf}`) stands for several values of one parameter.
+ */
 export function normalisePath(path: string): string {
   return path
     .split('/')
-    .map((seg) => (/^(<[^>]+>|\{[^}]+\}|[A-Z][A-Z0-9_]*|:\w+)$/.test(seg) ? ':param' : seg))
+    .map((seg) =>
+      /^(<[^>]+>|\{[^}]+\}|[A-Z][A-Z0-9_]*|:\w+)$/.test(seg) || /\{[^}]*,[^}]*\}/.test(seg) ? ':param' : seg,
+    )
     .join('/');
 }
 
@@ -67,6 +74,7 @@ export function inventoryRunbooks(): RunbookInventory {
   const files = RUNBOOK_DIRS.flatMap((d) => markdownFiles(join(REPO_ROOT, d)));
   const commands = new Map<string, Use[]>();
   const paths = new Map<string, string[]>();
+  const pathMethods = new Map<string, Set<string>>();
   const scripts = new Map<string, Use[]>();
   const add = <T>(map: Map<string, T[]>, key: string, value: T) =>
     map.set(key, [...(map.get(key) ?? []), value]);
@@ -89,10 +97,12 @@ export function inventoryRunbooks(): RunbookInventory {
     // Paths, outside fenced YAML blocks.
     const withoutYaml = text.replace(/```ya?ml\n[\s\S]*?```/g, (block) => block.replace(/[^\n]/g, ' '));
     for (const m of withoutYaml.matchAll(
-      /\/api\/[A-Za-z0-9_\-/:{}<>.]*[A-Za-z0-9_\-/}>]|\/api\/?(?![\w])|\/metrics\b/g,
+      /(?:\b(GET|POST|PUT|PATCH|DELETE) )?(\/api\/(?:\{[^}\s]*\}|[A-Za-z0-9_\-/:{}<>.])*[A-Za-z0-9_\-/}>]|\/api\/?(?![\w])|\/metrics\b)/g,
     )) {
-      add(paths, normalisePath(m[0]), lineOf(m.index));
+      const path = normalisePath(m[2]!);
+      add(paths, path, lineOf(m.index + m[0].length - m[2]!.length));
+      if (m[1]) pathMethods.set(path, new Set([...(pathMethods.get(path) ?? []), m[1]]));
     }
   }
-  return { files: files.map((f) => relative(REPO_ROOT, f)), commands, paths, scripts };
+  return { files: files.map((f) => relative(REPO_ROOT, f)), commands, paths, pathMethods, scripts };
 }
