@@ -11,6 +11,7 @@
  * publishes and downloads an export; an admin filters the audit log. axe-core on every console page.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import {
   ballotToJSON,
   deriveCredentialKey,
   encryptBallot,
+  generateCredentials,
   parseCredential,
   systemRandom,
 } from '@electra/core';
@@ -397,6 +399,7 @@ describe('eligibility list and maintenance', () => {
     await page.fill('#q-0-a0-label', 'Yes');
     await page.fill('#q-0-a1-label', 'No');
     await page.check('#eligibility-kind-list');
+    await page.selectOption('#credential-mode', 'authority');
     await page.fill('#eligibility-list', 'v2@console.example\nv3@console.example\n');
     await axe(page, 'editor with a voter list');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -408,6 +411,27 @@ describe('eligibility list and maintenance', () => {
       total: number;
     };
     assert.deepEqual(voters.voters.map((v) => v.email).sort(), ['v2@console.example', 'v3@console.example']);
+    // authority mode: the officer uploads the public list an offline credential authority made
+    await page
+      .locator('[data-testid=credentials-count]')
+      .getByText('0 public credentials uploaded')
+      .waitFor();
+    const list = join(tmpdir(), `public-credentials-${id}.json`);
+    writeFileSync(list, JSON.stringify({ v: 1, electionId: randomUUID(), count: 1, publicCredentials: [] }));
+    await page.setInputFiles('#credentials-file', list);
+    await page.getByRole('button', { name: 'Upload the public credentials' }).click();
+    await page.getByRole('alert').getByText('This credential list was made for another election.').waitFor();
+    const publicCredentials = generateCredentials(2, id, systemRandom).map((c) =>
+      c.publicCredential.toBase64Url(),
+    );
+    writeFileSync(list, JSON.stringify({ v: 1, electionId: id, count: 2, publicCredentials }));
+    await page.setInputFiles('#credentials-file', list);
+    await page.getByRole('button', { name: 'Upload the public credentials' }).click();
+    await page
+      .locator('[data-testid=credentials-count]')
+      .getByText('2 public credentials uploaded')
+      .waitFor();
+    await axe(page, 'manage (authority credentials)');
     await ctx.close();
   });
 

@@ -158,6 +158,15 @@ export const enAdmin = {
     done: 'Done: {state}.',
     poll: 'Updated {time}.',
   },
+  credentials: {
+    title: 'Public credentials',
+    count: '{count} public credentials uploaded; {bound} bound to voters.',
+    file: 'Public credential list (JSON from electra credentials:generate)',
+    hint: 'Only the public file: the secret credentials stay with the credential authority.',
+    upload: 'Upload the public credentials',
+    malformed: 'This file is not a public credential list (JSON with publicCredentials).',
+    otherElection: 'This credential list was made for another election.',
+  },
   turnout: {
     title: 'Turnout',
     overall: '{voted} of {eligible} eligible voters have voted ({percentage}).',

@@ -79,7 +79,9 @@ export const managePage: Screen = async (main, { id }, signal) => {
               { className: 'alert', role: 'alert' },
               t('manage.trusteeNotFound', { query: (err as Error).message }),
             )
-          : errorBox(err),
+          : name === 'Explained'
+            ? h('p', { className: 'alert', role: 'alert' }, (err as Error).message)
+            : errorBox(err),
       );
     }
   };
@@ -223,6 +225,58 @@ export const managePage: Screen = async (main, { id }, signal) => {
       timer = setTimeout(() => void poll(), POLL_MS);
     }
     return section(t('manage.ceremony'), status, h('div', { className: 'actions' }, ...controls), out);
+  };
+
+  /** Authority mode (protocol §6.3): upload the public list the credential authority made offline. */
+  const credentialsSection = async (): Promise<HTMLElement | null> => {
+    if (e.credentialMode !== 'authority') return null;
+    const out = h('div', { 'aria-live': 'polite' });
+    let info: { frozen: boolean; count: number; bound: number };
+    try {
+      info = await api(`/api/elections/${electionId}/credentials`, { signal });
+    } catch (err) {
+      return section(t('credentials.title'), errorBox(err));
+    }
+    const status = h(
+      'p',
+      { 'data-testid': 'credentials-count' },
+      t('credentials.count', { count: info.count, bound: info.bound }),
+    );
+    if (info.frozen) return section(t('credentials.title'), status);
+    const file = field(
+      t('credentials.file'),
+      h('input', { id: 'credentials-file', type: 'file', accept: '.json,application/json' }),
+      t('credentials.hint'),
+    );
+    const form = h(
+      'form',
+      {},
+      file.wrap,
+      h('div', { className: 'actions' }, h('button', { type: 'submit' }, t('credentials.upload'))),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const f = (file.input as HTMLInputElement).files?.[0];
+      if (!f) return;
+      void act(out, async () => {
+        let list: { electionId?: string; publicCredentials?: unknown };
+        try {
+          list = JSON.parse(await f.text()) as typeof list;
+        } catch {
+          throw Object.assign(new Error(t('credentials.malformed')), { name: 'Explained' });
+        }
+        if (!Array.isArray(list.publicCredentials))
+          throw Object.assign(new Error(t('credentials.malformed')), { name: 'Explained' });
+        if (list.electionId !== undefined && list.electionId !== electionId)
+          throw Object.assign(new Error(t('credentials.otherElection')), { name: 'Explained' });
+        await api(`/api/elections/${electionId}/credentials`, {
+          method: 'PUT',
+          body: { publicCredentials: list.publicCredentials },
+          signal,
+        });
+      });
+    });
+    return section(t('credentials.title'), status, form, out);
   };
 
   const lifecycleSection = (): HTMLElement | null => {
@@ -384,6 +438,7 @@ export const managePage: Screen = async (main, { id }, signal) => {
       e.state === 'draft' && h('p', {}, link(`/admin/elections/${electionId}/edit`, t('manage.editDraft'))),
       trusteesSection(ceremony),
       ['draft', 'key_ceremony', 'ready'].includes(e.state) && ceremonySection(ceremony),
+      await credentialsSection(),
       lifecycleSection(),
       await tallySection(),
       turnout && section(t('turnout.title'), turnout.el),
