@@ -129,11 +129,24 @@ describe('voting in the browser', () => {
     const tracker = (await page.textContent('[data-testid=tracker-full]'))!.trim();
     assert.match(tracker, /^[A-Za-z0-9_-]{43}$/);
     assert.match((await page.textContent('[data-testid=tracker-short]'))!, /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    await page.getByText(/^Signature verified: this receipt was signed by the election server/).waitFor();
     await shot(page, '07-receipt');
     await axe(page, 'receipt');
     assert.ok(!requests.some((r) => r.includes(voter.credential)), 'the credential never reached the server');
     const found = await boardLookup(e, tracker);
     assert.deepEqual([found.status, found.body.kind, found.body.counted], [200, 'ballot', true]);
+    // a receipt altered on the device no longer matches the server's signature
+    const key = `electra.receipt.${e.id}`;
+    const genuine = (await page.evaluate((k) => localStorage.getItem(k), key))!;
+    await page.evaluate(
+      ([k, v]) => localStorage.setItem(k!, v!),
+      [key, JSON.stringify({ ...JSON.parse(genuine), height: 99 })],
+    );
+    await page.reload();
+    await page.getByText(/signature on this receipt does NOT verify/).waitFor();
+    await page.evaluate(([k, v]) => localStorage.setItem(k!, v!), [key, genuine]);
+    await page.reload();
+    await page.getByText(/^Signature verified/).waitFor();
     // "check my tracker" on the public board
     await page.click('a:text("Find it on the bulletin board")');
     await page.locator('[data-testid=tracker-found]').waitFor();

@@ -163,6 +163,11 @@ export const en = {
     print: 'Print',
     download: 'Download receipt',
     check: 'Find it on the bulletin board',
+    checking: 'Checking the server’s signature on this receipt…',
+    signed: 'Signature verified: this receipt was signed by the election server (key {keyId}).',
+    badSignature:
+      'The server’s signature on this receipt does NOT verify. Keep it and tell the election officer.',
+    signatureUnchecked: 'The signature could not be checked right now (offline?).',
   },
   board: {
     title: 'Bulletin board',

@@ -4,11 +4,13 @@
  */
 
 import { t } from '../i18n/t.js';
+import { api } from '../lib/api.js';
 import { download, h } from '../lib/dom.js';
 import { loadReceipt } from '../lib/outbox.js';
 import type { Screen } from '../lib/router.js';
 import { formatDate, link, title } from '../ui/common.js';
 import { qrSvg } from '../ui/qr.js';
+import { callWorker } from '../worker/client.js';
 
 export const receiptPage: Screen = (main, { id }) => {
   const receipt = loadReceipt(id!);
@@ -17,6 +19,23 @@ export const receiptPage: Screen = (main, { id }) => {
     return;
   }
   const copied = h('span', { role: 'status' });
+  // The server signed this receipt (protocol §13): check it against its published receipt keys.
+  const signature = h('p', { role: 'status', 'data-testid': 'receipt-signature' }, t('receipt.checking'));
+  void (async () => {
+    try {
+      const { keys } = await api<{ keys: { keyId: string; publicKey: string }[] }>(
+        `/api/elections/${id}/receipt-key`,
+        { auth: false },
+      );
+      const r = await callWorker('verifyReceipt', { electionId: id!, receipt, keys });
+      signature.className = r.ok ? 'ok' : 'bad';
+      signature.textContent = r.ok
+        ? t('receipt.signed', { keyId: r.keyId ?? '' })
+        : t('receipt.badSignature');
+    } catch {
+      signature.textContent = t('receipt.signatureUnchecked');
+    }
+  })();
   const boardUrl = `${location.origin}/e/${id}/board?tracker=${receipt.tracker.hash}`;
   main.append(
     title(t('receipt.title')),
@@ -33,6 +52,7 @@ export const receiptPage: Screen = (main, { id }) => {
       h('dt', {}, t('receipt.castAt')),
       h('dd', {}, formatDate(receipt.castAt)),
     ),
+    signature,
     qrSvg(boardUrl, t('receipt.qr')),
     h(
       'div',

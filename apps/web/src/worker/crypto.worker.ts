@@ -10,6 +10,7 @@ import {
   type BallotExecutorFactory,
   ballotToJSON,
   Ciphertext,
+  canonicalJson,
   commitCoefficients,
   createPartialDecryption,
   createTrusteeCertificate,
@@ -31,9 +32,11 @@ import {
   readRecord,
   shortTrackerCode,
   systemRandom,
+  utf8,
   verifyOpenedBallot,
   verifyRecord,
 } from '@electra/core';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import type { RequestMessage, ResponseMessage, WorkerRequests } from './messages.js';
 import { workerPoolExecutor } from './pool-executor.js';
 
@@ -226,6 +229,28 @@ const handlers: Handlers = {
       }
       default:
         return { kind: 'done' };
+    }
+  },
+
+  async verifyReceipt({ electionId, receipt, keys }) {
+    const key = keys.find((k) => k.keyId === receipt.keyId);
+    if (!key) return { ok: false, keyId: null };
+    const message = utf8(
+      canonicalJson({
+        v: 1,
+        purpose: 'electra-ballot-receipt',
+        election: electionId,
+        fingerprint: receipt.electionFingerprint,
+        tracker: receipt.tracker.hash,
+        height: receipt.height,
+        castAt: receipt.castAt,
+      }),
+    );
+    try {
+      const ok = ed25519.verify(fromBase64Url(receipt.signature), message, fromBase64Url(key.publicKey));
+      return { ok, keyId: key.keyId };
+    } catch {
+      return { ok: false, keyId: key.keyId };
     }
   },
 

@@ -4,7 +4,7 @@
  * `{id, progress}` updates (the verifier). Only plain JSON crosses: no crypto object leaves the worker.
  */
 import type { BallotOpeningJson, VerificationReport, VerifyProgress } from '@electra/core';
-import type { SealedBallot } from '../lib/types.js';
+import type { Receipt, SealedBallot } from '../lib/types.js';
 
 export interface LoadedElection {
   fingerprint: string;
@@ -47,6 +47,11 @@ export interface WorkerRequests {
   };
   /** The next move for the ceremony state (§8.1.3–8.1.5), re-verifying everything the relay sent. */
   trusteeStep: { req: { ceremony: CeremonyJson }; res: TrusteeMove };
+  /** The server's Ed25519 signature over a receipt (protocol §13), checked with its published keys. */
+  verifyReceipt: {
+    req: { electionId: string; receipt: Receipt; keys: { keyId: string; publicKey: string }[] };
+    res: { ok: boolean; keyId: string | null };
+  };
   verifyRecord: {
     req: { url?: string; file?: Blob; threads: number; requireComplete: boolean };
     res: VerificationReport;
