@@ -12,8 +12,8 @@ import { recordVerifier, reportDigest, verifyStoredRecord } from '../../domain/t
 import { TallyRepository } from '../../domain/tally/tally.repository.js';
 import { decodeBackupKey } from '../../store/backup/backup-crypto.js';
 import { BackupError, listBackups, manifestPathForFile } from '../../store/backup/backup-manifest.js';
-import { checkBackupFile, restoreBackup, type VerifyOutcome } from '../../store/backup/backup-service.js';
 import { backupDirOf, resolveBackupTarget } from '../../store/backup/backup-target.js';
+import { checkBackupFile, restoreBackup, type VerifyOutcome } from '../../store/backup/restore-service.js';
 import { loadMigrations } from '../../store/migrate.js';
 import { openDatabase } from '../../store/pg-database.js';
 import type { StoreLogger } from '../../store/store-logger.js';
