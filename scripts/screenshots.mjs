@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'docs/screenshots');
-const r = spawnSync(
-  process.execPath,
-  [join(root, 'scripts/run-tests.mjs'), join(root, 'apps/web/test')],
-  { cwd: join(root, 'apps/web'), stdio: 'inherit', env: { ...process.env, ELECTRA_SCREENSHOTS: out } },
-);
+const r = spawnSync(process.execPath, [join(root, 'scripts/run-tests.mjs'), join(root, 'apps/web/test')], {
+  cwd: join(root, 'apps/web'),
+  stdio: 'inherit',
+  env: { ...process.env, ELECTRA_SCREENSHOTS: out },
+});
 if (r.status === 0) console.log(`screenshots written to ${out}`);
 process.exit(r.status ?? 1);

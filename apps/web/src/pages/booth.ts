@@ -11,7 +11,7 @@ import { ApiError, api, session } from '../lib/api.js';
 import { announce, download, h, replace, uid } from '../lib/dom.js';
 import { deliver, type OutboxItem, outbox, saveReceipt } from '../lib/outbox.js';
 import { navigate, type Screen } from '../lib/router.js';
-import type { AuditReceipt, PublicElection, Receipt, SealedBallot } from '../lib/types.js';
+import type { AuditReceipt, PublicElection, SealedBallot } from '../lib/types.js';
 import { codeOf, errorBox, link, loading, title } from '../ui/common.js';
 import { callWorker } from '../worker/client.js';
 
