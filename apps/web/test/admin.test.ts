@@ -164,6 +164,7 @@ describe('officer console', () => {
     await page.keyboard.type('Edsger Dijkstra');
     // Dijkstra moves up one place; focus stays on the moved candidate's control
     await page.click('#q-0-a2-up');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'q-0-a1-up');
     assert.equal(await page.inputValue('#q-0-a1-label'), 'Edsger Dijkstra');
     assert.equal(await page.inputValue('#q-0-a2-label'), 'Grace Hopper');
     // min 2 > max 1: the API names the field; the editor shows it there and focuses it
