@@ -23,7 +23,9 @@ export async function buildTestApp(
     env?: Record<string, string>;
     db?: Database;
     setup?: (app: FastifyInstance) => void;
-  } & Partial<Pick<AppDeps, 'clock' | 'readinessGates' | 'testRoutes' | 'healthCheckTimeoutMs'>> = {},
+  } & Partial<
+    Pick<AppDeps, 'clock' | 'readinessGates' | 'testRoutes' | 'healthCheckTimeoutMs' | 'operations'>
+  > = {},
 ): Promise<TestApp> {
   const { env, db = new FakeDatabase(), setup, ...rest } = options;
   const config = loadConfig({ NODE_ENV: 'test', ...env });

@@ -9,10 +9,10 @@ import {
   DEFAULT_MAINTENANCE_MESSAGE,
   DEFAULT_RETRY_AFTER_SECONDS,
   type MaintenanceState,
-  openElectionIds,
   readMaintenance,
   switchMaintenance,
 } from '../../domain/operations/maintenance.js';
+import { openElectionIds } from '../../domain/operations/settings.repository.js';
 import { cliConfig, withCliDatabase } from '../cli-context.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
 

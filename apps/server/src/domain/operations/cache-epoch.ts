@@ -6,7 +6,7 @@
  */
 import type { Database } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
-import { readSetting, SETTING_CACHE_EPOCH, writeSetting } from './settings.repository.js';
+import { lockSetting, readSetting, SETTING_CACHE_EPOCH, writeSetting } from './settings.repository.js';
 
 export interface CacheEpoch {
   readonly epoch: number;
@@ -30,7 +30,7 @@ export async function bumpCacheEpoch(
   req: { actor: string; now: number; reason?: string },
 ): Promise<CacheEpoch> {
   return db.transaction('cache.bump_epoch', async (tx) => {
-    await tx.query('cache.lock', 'SELECT pg_advisory_xact_lock(hashtext($1))', [SETTING_CACHE_EPOCH]);
+    await lockSetting(tx, SETTING_CACHE_EPOCH);
     const row = await readSetting(tx, SETTING_CACHE_EPOCH);
     const current = parseCacheEpoch(row?.value);
     const next: CacheEpoch = { epoch: current.epoch + 1, at: new Date(req.now).toISOString(), by: req.actor };

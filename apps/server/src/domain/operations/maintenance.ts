@@ -9,7 +9,13 @@
 
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
-import { readSetting, SETTING_MAINTENANCE, writeSetting } from './settings.repository.js';
+import {
+  lockSetting,
+  openElectionIds,
+  readSetting,
+  SETTING_MAINTENANCE,
+  writeSetting,
+} from './settings.repository.js';
 
 export const DEFAULT_MAINTENANCE_MESSAGE =
   'Electra is down for maintenance. Please try again in a few minutes.';
@@ -54,20 +60,6 @@ export async function readMaintenance(q: Queryable): Promise<MaintenanceState> {
   return row ? parseMaintenance(row.value) : MAINTENANCE_OFF;
 }
 
-/** Ids of the elections accepting ballots now (empty when the elections table does not exist yet). */
-export async function openElectionIds(q: Queryable): Promise<string[]> {
-  const { rows } = await q.query<{ present: boolean }>(
-    'maintenance.elections_table',
-    "SELECT to_regclass('public.elections') IS NOT NULL AS present",
-  );
-  if (!rows[0]?.present) return [];
-  const open = await q.query<{ id: string }>(
-    'maintenance.open_elections',
-    "SELECT id::text AS id FROM elections WHERE state = 'open' ORDER BY id",
-  );
-  return open.rows.map((r) => r.id);
-}
-
 export interface SwitchMaintenance {
   enabled: boolean;
   message?: string;
@@ -100,7 +92,7 @@ export async function switchMaintenance(
     throw new RangeError('retry-after must be a whole number of seconds between 1 and 86400');
   return db.transaction('maintenance.switch', async (tx) => {
     // Serialise concurrent switches so the audit trail reads on/off/on, never on/on.
-    await tx.query('maintenance.lock', 'SELECT pg_advisory_xact_lock(hashtext($1))', [SETTING_MAINTENANCE]);
+    await lockSetting(tx, SETTING_MAINTENANCE);
     const previous = await readMaintenance(tx);
     const openElections = await openElectionIds(tx);
     const since = new Date(req.now).toISOString();

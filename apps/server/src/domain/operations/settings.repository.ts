@@ -37,3 +37,22 @@ export async function writeSetting(q: Queryable, key: string, value: unknown): P
     [key, JSON.stringify(value)],
   );
 }
+
+/** Serialises writers of one setting until the transaction ends (switches audited in order). */
+export async function lockSetting(tx: Queryable, key: string): Promise<void> {
+  await tx.query('settings.lock', 'SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+}
+
+/** Ids of the elections accepting ballots now (none when the elections table does not exist yet). */
+export async function openElectionIds(q: Queryable): Promise<string[]> {
+  const { rows } = await q.query<{ present: boolean }>(
+    'settings.elections_table',
+    "SELECT to_regclass('public.elections') IS NOT NULL AS present",
+  );
+  if (!rows[0]?.present) return [];
+  const open = await q.query<{ id: string }>(
+    'settings.open_elections',
+    "SELECT id::text AS id FROM elections WHERE state = 'open' ORDER BY id",
+  );
+  return open.rows.map((r) => r.id);
+}
