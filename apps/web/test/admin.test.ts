@@ -178,6 +178,12 @@ describe('officer console', () => {
     const invalid = page.locator('[aria-invalid=true]');
     await invalid.first().waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid')), 'true');
+    // min is the field the API named (questions[0].min); its message sits next to it
+    assert.equal(await mins.getAttribute('aria-invalid'), 'true');
+    assert.match(
+      (await page.locator('.field-error:not([hidden])').first().textContent())!,
+      /questions\[0\]\.min/,
+    );
     await axe(page, 'editor with a field error');
     await mins.fill('1');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -365,6 +371,18 @@ describe('officer console', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
     await axe(page, 'manage at 360 px');
+    for (const [path, heading] of [
+      ['/admin', 'Election console'],
+      ['/admin/users', 'Users and voter roll'],
+      ['/admin/elections/new', 'New election'],
+    ] as const) {
+      await page.goto(`${s.server.url}${path}`);
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `horizontal overflow of ${wide}px on ${path}`);
+      await axe(page, `${path} at 360 px`);
+    }
   });
 });
 
