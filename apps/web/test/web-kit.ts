@@ -91,7 +91,8 @@ export interface WebKit {
   auth: AuthModule;
   casting: CastingModule;
   browser: Browser;
-  openElection(voters: number, title?: string): Promise<WebElection>;
+  /** An open election; with `{ opensAt }` it stays `ready` (upcoming) until then. */
+  openElection(voters: number, title?: string, o?: { opensAt?: string }): Promise<WebElection>;
   close(): Promise<void>;
 }
 
@@ -181,7 +182,11 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
   const passwordHash = await auth.hasher.hash(PASSWORD);
   let n = 0;
 
-  async function openElection(count: number, title = 'Student union election'): Promise<WebElection> {
+  async function openElection(
+    count: number,
+    title = 'Student union election',
+    o: { opensAt?: string } = {},
+  ): Promise<WebElection> {
     const id = randomUUID();
     const manifest: Manifest = { v: 1, id, title, questions: QUESTIONS };
     const ceremony = simulateCeremony(
@@ -238,6 +243,10 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
         [id, c.publicCredential.toBase64Url(), r.user.id],
       );
       voters.push({ email, userId: r.user.id, credential: c.secret });
+    }
+    if (o.opensAt) {
+      await db.query('web.upcoming', 'UPDATE elections SET opens_at = $2 WHERE id = $1', [id, o.opensAt]);
+      return { id, fingerprint, voters };
     }
     await db.transaction('web.open', async (tx: Queryable) => {
       await casting.openBoard(id, tx);

@@ -294,6 +294,26 @@ describe('voting in the browser', () => {
     await context.close();
   });
 
+  test('an upcoming election shows a live countdown on "My elections" (all themes pass axe)', async () => {
+    const opensAt = new Date(Date.now() + 3_600_000).toISOString();
+    const upcoming = await kit.openElection(1, 'Faculty board election', { opensAt });
+    const context = await kit.browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await newPage(context);
+    await page.goto(`${kit.url}/login?next=/elections`);
+    await signInWithMouse(page, upcoming.voters[0]!);
+    const section = page.getByRole('region', { name: 'Upcoming' });
+    await section.getByText('Faculty board election').waitFor();
+    const countdown = section.locator('.countdown');
+    const first = (await countdown.textContent())!;
+    assert.match(first, /^Opens in 00:59:\d\d$/);
+    await page.waitForFunction((t) => document.querySelector('.countdown')?.textContent !== t, first);
+    for (const theme of ['light', 'dark', 'contrast']) {
+      await page.selectOption('#theme', theme);
+      await axe(page, `my elections (${theme} theme)`);
+    }
+    await context.close();
+  });
+
   test('public pages: home, election, verifier (runs verifyRecord in workers) — no axe violations', async () => {
     const context = await kit.browser.newContext();
     const page = await newPage(context);
