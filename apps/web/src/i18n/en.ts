@@ -133,7 +133,7 @@ export const en = {
     challenge: 'Challenge (audit) this ballot',
     challengeTitle: 'Challenged ballot',
     challengeIntro:
-      'This ballot was opened: below are your choices and the randomness used to encrypt them. It can never be cast. Anyone can check that each ciphertext encrypts the stated choice with this randomness, for example by pasting the JSON into an independent verifier or the Electra CLI.',
+      'This ballot was opened: below are your choices and the randomness used to encrypt them, so it can never be cast. This device has checked that each ciphertext encrypts the stated choice; anyone can check it again: the opening is published on the bulletin board and the record verifier (the Verify page, or electra verify) re-checks it, and the JSON below is the same data for any independent tool.',
     challengeCheck: 'Checked on this device: the ciphertexts match the revealed choices.',
     challengeFailed:
       'The opened ballot does NOT match: do not use this device to vote, and tell the election officer.',
