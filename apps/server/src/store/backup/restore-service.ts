@@ -102,8 +102,10 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
     .replace(/[^0-9]/g, '')
     .slice(0, 14);
   const target = parsePgUrl(o.url).database;
-  const fresh = `${target.slice(0, 40)}_restore_${ts}`;
-  const previous = `${target.slice(0, 36)}_pre_restore_${ts}`;
+  // A random suffix: two restores within one second must not collide (names stay ≤ 63 bytes).
+  const suffix = randomBytes(2).toString('hex');
+  const fresh = `${target.slice(0, 30)}_restore_${ts}_${suffix}`;
+  const previous = `${target.slice(0, 30)}_pre_restore_${ts}_${suffix}`;
   const adminUrl = withDatabase(o.url, 'postgres');
   const freshUrl = withDatabase(o.url, fresh);
   const tmp = join(o.dir, `.restore-${ts}-${randomBytes(4).toString('hex')}`);
@@ -138,7 +140,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreReport> {
         url: o.url,
         kind: o.kind,
         dir: o.dir,
-        name: `pre-restore-${timestampName(started)}`,
+        name: `pre-restore-${timestampName(started)}-${suffix}`,
         encryptionKey: o.encryptionKey,
         appVersion: o.appVersion,
         logger: o.logger,
