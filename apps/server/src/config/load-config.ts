@@ -83,6 +83,10 @@ export function loadConfig(env: Env): Config {
     }
   }
   draft.production = draft.nodeEnv === 'production' || draft.electraEnv === 'production';
+  // Unset, the public URL follows PORT, so the links Electra prints and mails in development work.
+  if (!env.ELECTRA_PUBLIC_URL?.trim() && typeof draft.port === 'number' && draft.port !== 0) {
+    draft.publicUrl = `http://localhost:${draft.port}`;
+  }
   // Cross-variable rules only see variables that parsed, so one typo is not reported twice.
   const view = Object.fromEntries(
     Object.entries(draft).filter(([k]) => !failed.has(k as ConfigKey)),

@@ -208,7 +208,7 @@ export const CONFIG_SCHEMA = {
     'ELECTRA_PUBLIC_URL',
     text({ pattern: /^https?:\/\/[^\s]+$/, patternHint: 'an http(s) URL' }),
     'http://localhost:8080',
-    'Public base URL of the web app, used in links sent by mail.',
+    'Public base URL of the web app, used in links sent by mail and printed by the demo. Unset: http://localhost:PORT.',
   ),
   // Operations (issue 7).
   maintenanceReadiness: required<'serve' | 'unready'>(
