@@ -34,7 +34,7 @@ electra_backup_last_success_timestamp_seconds (alert BackupStale).
 
 Format: pg_dump -Fc when a pg_dump at least as new as the server is installed (external
 PostgreSQL, the container image); otherwise Electra's logical dump (always the case for
-the embedded database, whose binaries include no pg_dump). See docs/adr/0005-backups.md.
+the embedded database, whose binaries include no pg_dump). See docs/adr/0007-backups.md.
 
 Options:
   --name NAME         Backup name (letters, digits, . _ -); default backup-<UTC time>

@@ -5,8 +5,8 @@
 import type { CliCommand } from '../command.js';
 import { adminCreateCommand } from './admin-create.js';
 import { auditVerifyCommand } from './audit-verify.js';
-import { credentialsGenerateCommand } from './credentials-generate.js';
 import { cacheClearCommand } from './cache-clear.js';
+import { credentialsGenerateCommand } from './credentials-generate.js';
 import { dbActivityCommand } from './db-activity.js';
 import { dbBackupCommand } from './db-backup.js';
 import { dbCheckCommand } from './db-check.js';
@@ -19,13 +19,13 @@ import { maintenanceCommand } from './maintenance.js';
 import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 import { sessionsRevokeAllCommand } from './sessions-revoke-all.js';
+import { tallyVerifyCommand } from './tally-verify.js';
 import {
   trusteeDecryptCommand,
   trusteeInitCommand,
   trusteeStatusCommand,
   trusteeStepCommand,
 } from './trustee.js';
-import { tallyVerifyCommand } from './tally-verify.js';
 import { usersImportCommand } from './users-import.js';
 import { verifyCommand } from './verify.js';
 import { versionCommand } from './version.js';

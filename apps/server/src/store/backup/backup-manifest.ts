@@ -1,5 +1,5 @@
 /**
- * What a backup is on disk (docs/adr/0005-backups.md): a payload file `<name>.dump` (pg_dump custom
+ * What a backup is on disk (docs/adr/0007-backups.md): a payload file `<name>.dump` (pg_dump custom
  * format, or Electra's logical dump; AES-256-GCM encrypted as `<name>.dump.enc` with --encrypt), a
  * `<name>.dump[.enc].sha256` line for `sha256sum -c`, and `<name>.manifest.json` describing it: the
  * checksum and size of the payload, the format, the app and schema versions, the board head of

@@ -1,5 +1,5 @@
 /**
- * `electra db:backup` (docs/operations/backup-restore.md, ADR 0005): pg_dump -Fc when a pg_dump at
+ * `electra db:backup` (docs/operations/backup-restore.md, ADR 0007): pg_dump -Fc when a pg_dump at
  * least as new as the server is installed (external PostgreSQL), otherwise Electra's logical dump
  * (the embedded server); optional AES-256-GCM; every file written under a temporary name, fsynced,
  * then renamed, the manifest last; the success time is recorded in `settings` so every replica

@@ -1,7 +1,7 @@
 /**
  * Electra's own logical dump, for the embedded PostgreSQL (it ships no pg_dump, and Debian's older
  * pg_dump refuses a newer server) and for any server where no matching pg_dump is installed
- * (docs/adr/0005-backups.md). The schema is not dumped: it is the migrations, so a restore migrates
+ * (docs/adr/0007-backups.md). The schema is not dumped: it is the migrations, so a restore migrates
  * a fresh database to the dump's schema version, loads the rows, then migrates forward.
  *
  * Format (gzip): one line per record. Lines starting with `#` are metadata JSON (header, table

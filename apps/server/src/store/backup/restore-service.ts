@@ -1,5 +1,5 @@
 /**
- * `electra db:restore` (docs/operations/backup-restore.md, ADR 0005): the checksum is verified first
+ * `electra db:restore` (docs/operations/backup-restore.md, ADR 0007): the checksum is verified first
  * (a damaged file is refused before anything changes), the schema version must not be newer than this
  * build, a safety backup of the current database is taken, the backup is loaded into a FRESH database
  * next to the current one, migrated, checked (SELECT 1, migrations current, board heads equal to the
