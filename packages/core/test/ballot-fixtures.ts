@@ -4,35 +4,10 @@
  * (question 1 "exactly 1 of 3, blank allowed", question 2 "0 to 2 of 5").
  */
 
-import { utf8 } from '../src/group/bytes.js';
-import { sha512 } from '../src/group/hash.js';
 import type { Manifest, ManifestQuestion } from '../src/manifest.js';
-import type { RandomSource } from '../src/rng.js';
 
-/**
- * SHA-512 counter stream: block_i = SHA-512(UTF-8(seed) ‖ i as 8 bytes big-endian), concatenated,
- * consumed in order. Deterministic, so anyone can regenerate the vectors.
- */
-export function deterministicRandom(seed: string): RandomSource {
-  const seedBytes = utf8(seed);
-  let counter = 0;
-  let buffer = new Uint8Array(0);
-  return (n: number) => {
-    while (buffer.length < n) {
-      const input = new Uint8Array(seedBytes.length + 8);
-      input.set(seedBytes);
-      new DataView(input.buffer).setBigUint64(seedBytes.length, BigInt(counter++), false);
-      const block = sha512(input);
-      const next = new Uint8Array(buffer.length + block.length);
-      next.set(buffer);
-      next.set(block, buffer.length);
-      buffer = next;
-    }
-    const out = buffer.slice(0, n);
-    buffer = buffer.slice(n);
-    return out;
-  };
-}
+/** The SHA-512 counter stream of protocol §8.7 (one implementation, shared with the trustee vectors). */
+export { deterministicRandom } from '../src/trustees/deterministic-random.js';
 
 export function question(
   id: string,
