@@ -22,6 +22,25 @@ const app = document.getElementById('app')!;
 const nav = h('nav', { 'aria-label': t('app.nav') });
 const main = h('main', { id: 'main', tabindex: '-1' });
 const offline = h('div', { className: 'notice', role: 'status', hidden: navigator.onLine }, t('app.offline'));
+// Maintenance mode (docs/operations/maintenance.md): the server keeps serving this app, answers the
+// API with 503 MAINTENANCE, and says why at /api/maintenance, which every visitor polls.
+const paused = h('div', {
+  className: 'notice',
+  role: 'status',
+  hidden: true,
+  'data-testid': 'maintenance-notice',
+});
+async function refreshMaintenance(): Promise<void> {
+  try {
+    const m = await api<{ enabled: boolean; message: string }>('/api/maintenance', { auth: false });
+    paused.hidden = !m.enabled;
+    paused.textContent = m.enabled ? t('app.maintenance', { message: m.message }) : '';
+  } catch {
+    // offline or unreachable: keep what was last known
+  }
+}
+void refreshMaintenance();
+setInterval(() => void refreshMaintenance(), 30_000);
 
 function renderNav(): void {
   const s = session();
@@ -64,6 +83,7 @@ app.append(
     h('div', { className: 'tools' }, themeSelect()),
   ),
   offline,
+  paused,
   main,
   h('footer', {}, h('p', {}, t('app.footer'))),
 );

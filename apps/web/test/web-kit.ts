@@ -34,6 +34,7 @@ import {
 import { type CastingModule, createCastingModule } from '../../server/src/domain/casting/casting-module.js';
 import { createElectionsModule } from '../../server/src/domain/elections/elections-module.js';
 import { createOutboxMailer } from '../../server/src/domain/mail/mailer.js';
+import { MAINTENANCE_OFF, type MaintenanceState } from '../../server/src/domain/operations/maintenance.js';
 import { createMetrics } from '../../server/src/observability/metrics.js';
 import type { Queryable } from '../../server/src/store/database.js';
 import { TEST_KEK } from '../../server/test/auth/auth-test-kit.js';
@@ -93,6 +94,8 @@ export interface WebKit {
   browser: Browser;
   /** An open election; with `{ opensAt }` it stays `ready` (upcoming) until then. */
   openElection(voters: number, title?: string, o?: { opensAt?: string }): Promise<WebElection>;
+  /** Switch maintenance mode as `electra maintenance on|off` does (what the settings watcher reports). */
+  setMaintenance(message: string | null): void;
   close(): Promise<void>;
 }
 
@@ -153,8 +156,10 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
       await casting.openBoard(electionId, tx);
     },
   });
+  let maintenance: MaintenanceState = MAINTENANCE_OFF;
   const app = await buildApp({
     config: loadConfig({ NODE_ENV: 'test' }),
+    operations: { maintenance: () => maintenance, backupLastSuccessSeconds: () => 0 },
     db,
     logger: captureLogger('info').logger,
     metrics,
@@ -267,6 +272,12 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
     casting,
     browser,
     openElection,
+    setMaintenance: (message) => {
+      maintenance =
+        message === null
+          ? MAINTENANCE_OFF
+          : { enabled: true, message, retryAfterSeconds: 60, since: new Date().toISOString(), by: 'cli' };
+    },
     close: async () => {
       await browser.close().catch(() => undefined);
       await app.close();

@@ -358,4 +358,32 @@ describe('serving the app', () => {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
   });
+
+  test('in maintenance mode the app still loads and tells every visitor why; the API answers 503', async () => {
+    kit.setMaintenance('Database upgrade until 14:00 UTC.');
+    try {
+      const context = await kit.browser.newContext();
+      const page = await newPage(context);
+      await page.goto(`${kit.url}/`);
+      const notice = page.locator('[data-testid=maintenance-notice]');
+      await notice.waitFor();
+      assert.match(
+        (await notice.textContent())!,
+        /paused for maintenance.*Database upgrade until 14:00 UTC\./,
+      );
+      await axe(page, 'home in maintenance');
+      const apiCall = await fetch(`${kit.url}/api/me/elections`);
+      assert.equal(apiCall.status, 503);
+      assert.equal(apiCall.headers.get('retry-after'), '60');
+      await context.close();
+    } finally {
+      kit.setMaintenance(null);
+    }
+    const context = await kit.browser.newContext();
+    const page = await newPage(context);
+    await page.goto(`${kit.url}/`);
+    await page.getByRole('heading').first().waitFor();
+    assert.equal(await page.locator('[data-testid=maintenance-notice]').isVisible(), false);
+    await context.close();
+  });
 });

@@ -53,6 +53,36 @@ describe('maintenance mode at the HTTP edge', () => {
     }
   });
 
+  test('the web app itself still loads (its pages then show the message); its API calls get the 503', async () => {
+    const s = switchable();
+    const { app } = await buildTestApp({
+      operations: s.ops,
+      setup: (a) => {
+        a.get(
+          '/vote/:id',
+          { config: { policy: 'public' }, schema: { response: { 200: { type: 'string' } } } },
+          async () => 'page',
+        );
+        a.post(
+          '/vote/:id',
+          { config: { policy: 'public' }, schema: { response: { 200: { type: 'string' } } } },
+          async () => 'posted',
+        );
+      },
+    });
+    try {
+      s.on();
+      assert.equal((await app.inject({ url: '/vote/1' })).statusCode, 200);
+      assert.equal((await app.inject({ method: 'HEAD', url: '/vote/1' })).statusCode, 200);
+      assert.equal((await app.inject({ method: 'POST', url: '/vote/1' })).statusCode, 503);
+      assert.equal((await app.inject({ url: '/api/openapi.json' })).statusCode, 503);
+      // unknown paths stay 404s, never a way around the switch
+      assert.equal((await app.inject({ url: '/nowhere' })).statusCode, 404);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('ELECTRA_MAINTENANCE_READINESS=unready also fails readiness (gate "maintenance")', async () => {
     const s = switchable();
     const { app } = await buildTestApp({

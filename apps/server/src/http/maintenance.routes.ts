@@ -16,7 +16,15 @@ const EXEMPT_ROUTES = new Set(['/metrics', '/api/maintenance']);
 
 export function isMaintenanceExempt(request: FastifyRequest): boolean {
   const route = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-  return EXEMPT_ROUTES.has(route) || EXEMPT_PREFIXES.some((p) => route === p || route.startsWith(`${p}/`));
+  if (EXEMPT_ROUTES.has(route) || EXEMPT_PREFIXES.some((p) => route === p || route.startsWith(`${p}/`))) {
+    return true;
+  }
+  // The web app's own pages and assets (registered routes outside /api and /.well-known, read-only)
+  // still load, so people see the app telling them that voting is paused instead of raw JSON;
+  // everything they then ask of the API gets the 503 with the operator's message.
+  const read = request.method === 'GET' || request.method === 'HEAD';
+  const webAppRoute = request.routeOptions.url !== undefined && !/^\/(api|\.well-known)(\/|$)/.test(route);
+  return read && webAppRoute && route !== '/metrics';
 }
 
 const maintenanceSchema = {

@@ -22,6 +22,7 @@ export const en = {
     themeContrast: 'High contrast',
     loading: 'Loading…',
     offline: 'You are offline. Sealed ballots are kept on this device and sent when the connection returns.',
+    maintenance: 'Electra is paused for maintenance; nothing can be submitted until it ends. {message}',
     notFound: 'This page does not exist.',
     footer: 'Electra — end-to-end verifiable voting. Every ballot is encrypted on your device.',
   },
