@@ -133,21 +133,6 @@ export function createCredentialsService(deps: CredentialsDeps) {
     list: readonly string[],
     ctx: CredentialsContext = {},
   ): Promise<CredentialResult<{ count: number }>> {
-    const seen = new Set<string>();
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i]!;
-      let p: Point;
-      try {
-        p = Point.fromBase64Url(c);
-      } catch {
-        return { ok: false, code: 'CREDENTIAL_INVALID', message: `credential ${i} is not a group element` };
-      }
-      if (p.isIdentity())
-        return { ok: false, code: 'CREDENTIAL_INVALID', message: `credential ${i} is the identity` };
-      if (seen.has(c))
-        return { ok: false, code: 'CREDENTIAL_DUPLICATE', message: `credential ${i} is repeated` };
-      seen.add(c);
-    }
     return db.transaction('credentials.upload', async (tx) => {
       const election = await elections.lock(electionId, tx);
       if (!election) return { ok: false, code: 'ELECTION_NOT_FOUND', message: 'No such election' };
@@ -159,6 +144,23 @@ export function createCredentialsService(deps: CredentialsDeps) {
           code: 'CREDENTIAL_MODE_MISMATCH',
           message: 'This election uses managed credentials: the server generates them',
         };
+      }
+      // Decoded only after the permission and mode checks: a caller who may not upload cannot make
+      // the server decode thousands of points.
+      const seen = new Set<string>();
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i]!;
+        let p: Point;
+        try {
+          p = Point.fromBase64Url(c);
+        } catch {
+          return { ok: false, code: 'CREDENTIAL_INVALID', message: `credential ${i} is not a group element` };
+        }
+        if (p.isIdentity())
+          return { ok: false, code: 'CREDENTIAL_INVALID', message: `credential ${i} is the identity` };
+        if (seen.has(c))
+          return { ok: false, code: 'CREDENTIAL_DUPLICATE', message: `credential ${i} is repeated` };
+        seen.add(c);
       }
       const eligible = await elections.countEligible(electionId, tx);
       if (list.length > eligible) {
