@@ -166,6 +166,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       schedulerTickMs: config.electionSchedulerMs,
       reminderIntervalMs: config.reminderIntervalHours * 3_600_000,
     });
+    // One key-encryption key for every module that seals server-held secrets (T_0, receipt keys).
+    const kek = resolveKeyEncryptionKey({
+      configured: config.keyEncryptionKey,
+      dataDir: config.dataDir,
+      production: config.production,
+      warn: (msg) => logger.warn({ variable: 'ELECTRA_KEY_ENCRYPTION_KEY' }, msg),
+    });
     // Trustee ceremony (T_0's secrets sealed with the key-encryption key) and credentials; casting
     // takes its setupSources and bindCredential.
     const ceremony = await createCeremonyModule({
@@ -177,12 +184,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
         elections: elections.repository,
         eligibility: elections.eligibility,
       }),
-      keyEncryptionKey: resolveKeyEncryptionKey({
-        configured: config.keyEncryptionKey,
-        dataDir: config.dataDir,
-        production: config.production,
-        warn: (msg) => logger.warn({ variable: 'ELECTRA_KEY_ENCRYPTION_KEY' }, msg),
-      }),
+      keyEncryptionKey: kek,
       publicUrl: config.publicUrl,
       log: logger,
     });
@@ -190,12 +192,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     // sources from the ceremony; the elections `open` transition appends the setup event through it.
     casting = createCastingModule({
       db,
-      keyEncryptionKey: resolveKeyEncryptionKey({
-        configured: config.keyEncryptionKey,
-        dataDir: config.dataDir,
-        production: config.production,
-        warn: () => undefined, // already warned above
-      }),
+      keyEncryptionKey: kek,
       isEligible: (electionId, userId) => elections!.isEligible(electionId, userId),
       bindCredential: ceremony.bindCredential,
       setup: ceremony.setupSources,

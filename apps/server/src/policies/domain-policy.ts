@@ -66,24 +66,6 @@ interface ActionResources {
   'audit.read': null;
 }
 export type DomainAction = keyof ActionResources;
-export const DOMAIN_ACTIONS = [
-  'election.create',
-  'election.edit',
-  'election.transition',
-  'election.view_results',
-  'election.view_all',
-  'election.view_turnout',
-  'election.manage_voters',
-  'ballot.cast',
-  'roll.import',
-  'user.view',
-  'user.edit_profile',
-  'user.change_email',
-  'role.grant',
-  'role.revoke',
-  'audit.read',
-] as const satisfies readonly DomainAction[];
-
 export type DenyCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'

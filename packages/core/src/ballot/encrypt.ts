@@ -6,7 +6,7 @@
  */
 import { type CredentialKey, deriveCredentialKey } from '../credentials.js';
 import { type ElectionParams, electionFingerprint, electionFingerprintBytes } from '../election.js';
-import { Ciphertext, encrypt } from '../elgamal.js';
+import { encrypt, sumCiphertexts } from '../elgamal.js';
 import { randomScalar, Scalar } from '../group/group.js';
 import { allowedSums, type Manifest } from '../manifest.js';
 import { proveDisjunctive } from '../proofs/disjunctive.js';
@@ -124,7 +124,7 @@ export function encryptUnsignedBallot(
     );
     const set = allowedSums(q);
     const sum = row.reduce((a, b) => a + b, 0);
-    const total = cts.reduce((a, b) => a.add(b), Ciphertext.zero);
+    const total = sumCiphertexts(cts);
     const rTotal = rs.reduce((a, b) => a.add(b), Scalar.zero);
     const overall = proveDisjunctive(
       TAGS.overallProof,

@@ -6,6 +6,7 @@
  * belong to the caller (server §9, verifier §11).
  */
 import { type ElectionParams, electionFingerprint, electionFingerprintBytes } from '../election.js';
+import { sumCiphertexts } from '../elgamal.js';
 import { allowedSums } from '../manifest.js';
 import { verifyDisjunctive } from '../proofs/disjunctive.js';
 import { TAGS } from '../tags.js';
@@ -97,8 +98,7 @@ export function verifyBallot(params: ElectionParams, json: unknown): BallotVerif
         );
       }
     }
-    let total = a.choices[0]!;
-    for (let j = 1; j < a.choices.length; j++) total = total.add(a.choices[j]!);
+    const total = sumCiphertexts(a.choices);
     const ctx = overallProofContext(fp, ballot.credential, i);
     if (!verifyDisjunctive(TAGS.overallProof, ctx, h, total, allowedSums(qs[i]!), a.overall)) {
       return failure(

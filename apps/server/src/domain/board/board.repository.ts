@@ -79,15 +79,6 @@ async function lockHead(tx: Queryable, electionId: string): Promise<BoardHead> {
 }
 
 /**
- * Lock the board of `electionId` until `tx` ends and return its head. Appending through
- * `appendBoardEvent` in the same transaction does this itself; callers lock first when they must
- * check something (a duplicate tracker, a challenged ballot) under the same serialization.
- */
-export function lockBoard(tx: Queryable, electionId: string): Promise<BoardHead> {
-  return lockHead(tx, electionId);
-}
-
-/**
  * Append one event to the board of `electionId` inside the transaction `tx` (protocol §9.1, §9.3).
  * `setup` goes at height 0 and only there (misuse throws). The payload must be plain JSON.
  */
@@ -205,20 +196,6 @@ export async function* streamRecord(
     }
   }
   if (lines.length > 0) yield lines.join('');
-}
-
-/** Hash of the event at `height`, or undefined when the board is not that long. */
-export async function eventHashAt(
-  q: Queryable,
-  electionId: string,
-  height: number,
-): Promise<string | undefined> {
-  const { rows } = await q.query<{ hash: string }>(
-    'board.hash_at',
-    'SELECT hash FROM board_events WHERE election_id = $1 AND height = $2',
-    [electionId, height],
-  );
-  return rows[0]?.hash;
 }
 
 /** Heads of every board, for the board metrics. */

@@ -186,15 +186,6 @@ export async function markVoted(
   return rowCount > 0;
 }
 
-export async function hasVoted(q: Queryable, electionId: string, userId: string): Promise<boolean> {
-  const { rowCount } = await q.query(
-    'casting.has_voted',
-    'SELECT 1 FROM voters_voted WHERE election_id = $1 AND user_id = $2',
-    [electionId, userId],
-  );
-  return rowCount > 0;
-}
-
 export async function indexBallot(
   tx: Queryable,
   electionId: string,
