@@ -312,3 +312,16 @@ export {
   type VerifyProgress,
   verifyRecord,
 } from './verify/verify-record.js';
+// The trustee's check before a partial decryption: only the tally recomputed from the record (§8.4.1)
+export {
+  type CheckedTally,
+  checkTallyToDecrypt,
+  type TallyCheck,
+  type TallyCheckCode,
+  type TallyCheckOptions,
+  type TallyRefusal,
+  type TallyToDecrypt,
+  type TrusteeDecryption,
+  trusteePartialDecryption,
+  type VerifiedBallots,
+} from './verify/tally-check.js';

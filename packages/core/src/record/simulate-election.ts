@@ -26,7 +26,7 @@ import {
 } from '../tally.js';
 import { decryptTally } from '../trustees/combine.js';
 import { createPartialDecryption } from '../trustees/partial-decryption.js';
-import { simulateCeremony } from '../trustees/simulate.js';
+import { type SimulatedCeremony, simulateCeremony } from '../trustees/simulate.js';
 
 export interface SimulateElectionOptions {
   readonly manifest: Manifest;
@@ -59,6 +59,8 @@ export interface SimulatedElection {
   readonly counted: number;
   /** The voters' SECRET credentials (a simulation has no one to hand them to), in voter order. */
   readonly credentials: readonly string[];
+  /** The simulated ceremony, trustees' SECRET shares included (secrets[j] is trustee j's). */
+  readonly ceremony: SimulatedCeremony;
 }
 
 function randomIndex(random: RandomSource, n: number): number {
@@ -185,5 +187,6 @@ export function simulateElection(options: SimulateElectionOptions): SimulatedEle
     ballots,
     counted: tally.counted,
     credentials: credentials.map((c) => c.secret),
+    ceremony,
   };
 }

@@ -25,6 +25,8 @@ export interface VerifiedSetup {
   readonly fingerprint: string;
   readonly fingerprintBytes: Uint8Array;
   readonly key: DecodedThresholdKey;
+  /** The ceremony that made the key (its params.ceremonyId): the one a trustee's key file names. */
+  readonly ceremonyId: string;
   /** Listed public credentials (canonical base64url, so string equality is point equality). */
   readonly credentials: ReadonlySet<string>;
   readonly revotePolicy: RevotePolicy;
@@ -86,7 +88,7 @@ export function checkSetup(payload: unknown): SetupCheck {
       `setup.ceremony: ${ceremony.code} (trustee ${ceremony.index}): ${ceremony.message}`,
     );
   }
-  const transcript = o.ceremony as { params: { manifestHash: string } };
+  const transcript = o.ceremony as { params: { manifestHash: string; ceremonyId: string } };
   if (transcript.params.manifestHash !== manifestHash(params.manifest)) {
     failures.push({
       code: 'SETUP_CEREMONY_MANIFEST_MISMATCH',
@@ -132,6 +134,7 @@ export function checkSetup(payload: unknown): SetupCheck {
       fingerprint,
       fingerprintBytes: electionFingerprintBytes(params),
       key,
+      ceremonyId: transcript.params.ceremonyId,
       credentials,
       revotePolicy: o.revotePolicy as RevotePolicy,
       shape: params.manifest.questions.map((q) => q.answers.length),

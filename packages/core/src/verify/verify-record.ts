@@ -21,6 +21,7 @@ import { type BallotExecutor, type BallotExecutorFactory, inlineBallotExecutor }
 import { compareTallies, endBallotsCount, subtractExcluded } from './recount.js';
 import { ReportBuilder, type VerificationReport } from './report.js';
 import { checkSetup, type VerifiedSetup } from './setup-check.js';
+import { sumOnlyBallotExecutor } from './sum-only.js';
 
 /** A record that can be read more than once (a file path re-opened, a string, a URL re-fetched). */
 export type RecordSource = () => AsyncIterable<RecordChunk> | Iterable<RecordChunk>;
@@ -82,8 +83,42 @@ export async function verifyRecord(
   source: RecordSource,
   options: VerifyOptions = {},
 ): Promise<VerificationReport> {
-  const run = new RecordVerification(source, options);
-  return run.run();
+  return (await new RecordVerification(source, options, {}).run()).report;
+}
+
+/**
+ * What callers inside the core (the trustee's tally check, tally-check.ts) may ask of a verification
+ * beyond `VerifyOptions`. Not exported by the package: `sum-only` must never yield a public verdict.
+ */
+export interface VerificationHooks {
+  /** Called once the setup event checked out; a throw stops the verification and propagates. */
+  readonly onSetup?: (setup: VerifiedSetup) => void;
+  /** Recompute the §9.5 tally once the board is closed, even when the record has no encrypted tally. */
+  readonly recount?: boolean;
+  /**
+   * `sum-only`: cast and audited ballots are decoded and summed, their signatures, proofs and
+   * openings NOT checked. Only for a board whose ballots the caller verified in an earlier run.
+   */
+  readonly ballots?: 'verify' | 'sum-only';
+}
+
+export interface VerificationOutcome {
+  readonly report: VerificationReport;
+  /** The setup, when it was usable. */
+  readonly setup: VerifiedSetup | undefined;
+  /** Height and hash of the end-ballots event (the board is closed), when the record has one. */
+  readonly closedAt: { readonly height: number; readonly hash: string } | undefined;
+  /** The §9.5 tally recomputed from the record's ballots (closed board, intact chain, usable setup). */
+  readonly recomputed: EncryptedTally | undefined;
+}
+
+/** `verifyRecord` with what the run learned besides the report (core-internal, see VerificationHooks). */
+export async function verifyRecordOutcome(
+  source: RecordSource,
+  options: VerifyOptions,
+  hooks: VerificationHooks,
+): Promise<VerificationOutcome> {
+  return new RecordVerification(source, options, hooks).run();
 }
 
 class RecordVerification {
@@ -109,16 +144,19 @@ class RecordVerification {
   private readonly partialTrustees = new Set<number>();
   private partialCount = 0;
   private result: (readonly number[])[] | undefined;
+  private closedAt: { height: number; hash: string } | undefined;
+  private recomputed: EncryptedTally | undefined;
 
   constructor(
     private readonly source: RecordSource,
     private readonly options: VerifyOptions,
+    private readonly hooks: VerificationHooks,
   ) {
     this.report = new ReportBuilder(options.maxFailures ?? 1000);
     this.started = options.clock?.();
   }
 
-  async run(): Promise<VerificationReport> {
+  async run(): Promise<VerificationOutcome> {
     try {
       for await (const item of readRecord(this.source())) {
         if (item.kind === 'header') {
@@ -139,7 +177,12 @@ class RecordVerification {
       await this.executor?.close();
       this.executor = undefined;
     }
-    return this.build();
+    return {
+      report: this.build(),
+      setup: this.setup,
+      closedAt: this.closedAt,
+      recomputed: this.recomputed,
+    };
   }
 
   private progress(phase: VerifyProgress['phase']): void {
@@ -196,6 +239,7 @@ class RecordVerification {
         return this.enqueue({ height, kind: 'audited-ballot', payload: event.payload });
       case 'end-ballots':
         this.phase = 'closed';
+        this.closedAt = { height, hash };
         return this.onEndBallots(event);
       case 'encrypted-tally':
         this.phase = 'tallied';
@@ -214,10 +258,15 @@ class RecordVerification {
     for (const f of r.failures) this.report.fail(f.code, f.message, { height: event.height });
     if (!r.ok) return;
     this.setup = r.setup;
+    this.hooks.onSetup?.(r.setup);
     this.report.count('CREDENTIALS', r.setup.credentials.size);
     this.acc = new TallyAccumulator(r.setup.shape);
     this.ledger = new BallotLedger(r.setup.credentials, r.setup.revotePolicy);
-    this.executor = await (this.options.executor ?? inlineBallotExecutor)({ election: r.setup.electionJson });
+    const factory =
+      this.hooks.ballots === 'sum-only'
+        ? sumOnlyBallotExecutor
+        : (this.options.executor ?? inlineBallotExecutor);
+    this.executor = await factory({ election: r.setup.electionJson });
   }
 
   private async onBallot(event: BoardEvent, hash: string): Promise<void> {
@@ -364,10 +413,14 @@ class RecordVerification {
         );
       }
     }
-    if (this.published) await this.compareTally(this.published);
+    if (this.published || (this.hooks.recount && this.closedAt)) {
+      this.recomputed = await this.recount();
+      if (this.published) this.compareTally(this.published, this.recomputed);
+    }
   }
 
-  private async compareTally(published: { height: number; tally: EncryptedTally }): Promise<void> {
+  /** Step 10's recomputation: every summed ballot, minus those that must not count (second pass). */
+  private async recount(): Promise<EncryptedTally> {
     const acc = this.acc!;
     const excluded = this.ledger!.toSubtract();
     if (excluded.size > 0) {
@@ -384,8 +437,12 @@ class RecordVerification {
       );
       for (const f of changed) this.report.fail(f.code, f.message, { height: f.height });
     }
+    return acc.result();
+  }
+
+  private compareTally(published: { height: number; tally: EncryptedTally }, mine: EncryptedTally): void {
     this.report.count('ENCRYPTED_TALLY');
-    for (const f of compareTallies(acc.result(), published.tally)) {
+    for (const f of compareTallies(mine, published.tally)) {
       this.report.fail(f.code, f.message, { height: published.height });
     }
   }
