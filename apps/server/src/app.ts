@@ -37,6 +37,7 @@ import { registerWebApp } from './http/web.routes.js';
 import { HealthMonitor, type ReadinessGate } from './observability/health.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import { type PolicyContext, policyContext } from './policies/policy-context.js';
 import { installRoutePolicy } from './policies/route-policy.js';
 import type { Database } from './store/database.js';
 
@@ -141,6 +142,25 @@ function trustProxyOption(
   return typeof value === 'number' ? (_addr, hop) => hop < value : value;
 }
 
+/**
+ * The one policy context of the app (policies/policy-context.ts): the identity module's, built from
+ * ELECTRA_MFA_REQUIRED_ROLES. Modules whose services check permissions must carry that very object,
+ * so a route and the service behind it can never disagree about which roles need MFA.
+ */
+function appPolicyContext(deps: AppDeps): PolicyContext {
+  const { config } = deps;
+  const policy = deps.auth?.policy ?? policyContext(config);
+  const configured = [...config.mfaRequiredRoles].sort().join(',');
+  if ([...policy.mfaRequiredRoles].sort().join(',') !== configured)
+    throw new Error('the identity module was built with other MFA-required roles than the configuration');
+  const modules = { access: deps.access, casting: deps.casting, ceremony: deps.ceremony };
+  for (const [name, module] of Object.entries(modules)) {
+    if (module && module.policy !== policy)
+      throw new Error(`the ${name} module was built with another policy context than the identity module`);
+  }
+  return policy;
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, logger, metrics } = deps;
   if (deps.testRoutes && config.production)
@@ -211,8 +231,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Every route names its policy (config.policy) or the app does not build; enforced against
   // request.actor before validation (policies/route-policy.ts).
+  const policy = appPolicyContext(deps);
   installRoutePolicy(app, {
-    mfaRequiredRoles: config.mfaRequiredRoles,
+    policy,
     makeError: (status, code, message) =>
       new AppError(status, code, message, {
         headers: status === 401 ? { 'www-authenticate': 'Bearer realm="electra"' } : {},
@@ -258,12 +279,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Identity first: its onRequest hook turns Bearer tokens into request.actor for every route.
   if (deps.auth) registerIdentity(app, deps.auth);
   if (deps.access) registerAccess(app, deps.access);
-  if (deps.tally) registerTallyRoutes(app, deps.tally);
+  if (deps.tally) registerTallyRoutes(app, deps.tally, policy);
   if (deps.casting) registerCasting(app, deps.casting);
-  if (deps.ceremony) registerCeremony(app, deps.ceremony);
+  if (deps.ceremony) registerCeremony(app, deps.ceremony, policy);
   if (deps.elections) {
-    registerElectionRoutes(app, deps.elections, { mfaRequiredRoles: config.mfaRequiredRoles });
-    registerElectionReportRoutes(app, deps.elections, { mfaRequiredRoles: config.mfaRequiredRoles });
+    registerElectionRoutes(app, deps.elections, policy);
+    registerElectionReportRoutes(app, deps.elections, policy);
   }
   registerHealthRoutes(app, { health });
   if (config.metricsPort === undefined) registerMetricsRoute(app, { metrics, token: config.metricsToken });

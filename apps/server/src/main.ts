@@ -177,6 +177,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     // takes its setupSources and bindCredential.
     const ceremony = await createCeremonyModule({
       db,
+      policy: identity.auth.policy,
       audit,
       mailer: identity.auth.mailer,
       elections: electionGateway({
@@ -197,7 +198,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       bindCredential: ceremony.bindCredential,
       setup: ceremony.setupSources,
       metrics,
-      mfaRequiredRoles: config.mfaRequiredRoles,
+      policy: identity.auth.policy,
       onMetricsError: (err) => logger.warn({ err }, 'board metrics could not be read'),
     });
     const openBoard = casting.openBoard;

@@ -128,6 +128,7 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
   const metrics = createMetrics({ version: '9.9.9', poolStats: () => db.poolStats(), defaultMetrics: false });
   const casting = createCastingModule({
     db,
+    policy: auth.policy,
     keyEncryptionKey: TEST_KEK,
     isEligible: async () => true,
     bindCredential,

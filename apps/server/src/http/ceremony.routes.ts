@@ -14,6 +14,7 @@ import { CEREMONY_ERROR_STATUS } from '../domain/ceremony/ceremony-codes.js';
 import { TRUSTEE_MESSAGE_KINDS, type TrusteeMessageKind } from '../domain/ceremony/ceremony-state.js';
 import { canViewCeremony } from '../policies/ceremony-policy.js';
 import { DENY_STATUS } from '../policies/domain-policy.js';
+import type { PolicyContext } from '../policies/policy-context.js';
 import { AppError } from './app-error.js';
 import { ceremonyParamsSchema, ceremonyStateSchema, MESSAGE_SCHEMAS } from './ceremony.schemas.js';
 import { registerCredentialsRoutes } from './credentials.routes.js';
@@ -63,7 +64,11 @@ export function presentSnapshot(s: CeremonySnapshot, viewerId: string) {
   };
 }
 
-export function registerCeremonyRoutes(app: FastifyInstance, deps: { ceremony: CeremonyService }): void {
+export function registerCeremonyRoutes(
+  app: FastifyInstance,
+  deps: { ceremony: CeremonyService },
+  policy: PolicyContext,
+): void {
   const { ceremony } = deps;
 
   app.put<{ Params: { id: string }; Body: { threshold: number; trustees: string[] } }>(
@@ -142,7 +147,7 @@ export function registerCeremonyRoutes(app: FastifyInstance, deps: { ceremony: C
       const s = await ceremony.snapshot(request.params.id);
       if (!s) throw new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
       const trusteeIndex = s.trustees.find((t) => t.userId === actor.userId)?.index ?? null;
-      const allowed = canViewCeremony(actor, { state: s.state, trusteeIndex });
+      const allowed = canViewCeremony(policy, actor, { state: s.state, trusteeIndex });
       if (!allowed.allowed) throw new AppError(DENY_STATUS[allowed.code], allowed.code, allowed.reason);
       return presentSnapshot(s, actor.userId);
     },
@@ -267,7 +272,8 @@ export function registerCeremonyRoutes(app: FastifyInstance, deps: { ceremony: C
 export function registerCeremony(
   app: FastifyInstance,
   module: { ceremony: CeremonyService } & Parameters<typeof registerCredentialsRoutes>[1],
+  policy: PolicyContext,
 ): void {
-  registerCeremonyRoutes(app, module);
+  registerCeremonyRoutes(app, module, policy);
   registerCredentialsRoutes(app, module);
 }

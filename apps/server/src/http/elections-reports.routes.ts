@@ -17,7 +17,8 @@ import { renderPdf } from '../domain/elections/export-pdf.js';
 import { renderXlsx } from '../domain/elections/export-xlsx.js';
 import { computeTurnout, type TurnoutInterval } from '../domain/elections/turnout.js';
 import { can } from '../policies/domain-policy.js';
-import { type ElectionRoutesOptions, enforce, loadElection } from './elections.routes.js';
+import type { PolicyContext } from '../policies/policy-context.js';
+import { enforce, loadElection } from './elections.routes.js';
 import { type ExportFile, exportParams, turnoutQuery, turnoutSchema } from './elections.schemas.js';
 import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
@@ -38,7 +39,7 @@ async function render(doc: ExportDocument, format: string, now: Date): Promise<B
 export function registerElectionReportRoutes(
   app: FastifyInstance,
   module: ElectionsModule,
-  options: ElectionRoutesOptions = {},
+  policy: PolicyContext,
 ): void {
   const tags = ['elections'];
 
@@ -62,7 +63,7 @@ export function registerElectionReportRoutes(
     async (request, reply) => {
       const actor = requireActorOf(request);
       const e = await loadElection(module, request.params.id);
-      enforce(can(actor, 'election.view_turnout', { kind: 'election', state: e.state }, options));
+      enforce(can(policy, actor, 'election.view_turnout', { kind: 'election', state: e.state }));
       reply.header('cache-control', 'no-store');
       return computeTurnout(
         module.db,
@@ -92,14 +93,14 @@ export function registerElectionReportRoutes(
     async (request, reply) => {
       const actor = requireActorOf(request);
       const e = await loadElection(module, request.params.id);
-      enforce(can(actor, 'election.view_turnout', { kind: 'election', state: e.state }, options));
+      enforce(can(policy, actor, 'election.view_turnout', { kind: 'election', state: e.state }));
       const [kind, format] = request.params.file.split('.') as ['turnout' | 'results', string];
       const now = new Date(module.clock());
       let doc: ExportDocument;
       if (kind === 'turnout') {
         doc = turnoutDocument(await computeTurnout(module.db, module.participation, e, '1h', now));
       } else {
-        enforce(can(actor, 'election.view_results', { kind: 'election', state: e.state }, options));
+        enforce(can(policy, actor, 'election.view_results', { kind: 'election', state: e.state }));
         const source = module.results();
         if (!source)
           throw appError('RESULTS_UNAVAILABLE', 'Results exports are not available on this server');

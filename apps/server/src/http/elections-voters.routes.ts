@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { FastifyInstance } from 'fastify';
 import type { ElectionsModule } from '../domain/elections/elections-module.js';
-import type { can, Permission } from '../policies/domain-policy.js';
+import type { ActionResources, DomainAction, Permission } from '../policies/domain-policy.js';
 import type { Actor } from '../policies/types.js';
 import { AppError } from './app-error.js';
 import { ctxOf, enforce, loadElection } from './elections.routes.js';
@@ -26,11 +26,8 @@ import { errorResponses } from './schemas.js';
 
 const VOTERS_CSV_MAX_BYTES = 8 * 1024 * 1024;
 
-type Allowed = <A extends Parameters<typeof can>[1]>(
-  actor: Actor,
-  action: A,
-  resource: Parameters<typeof can<A>>[2],
-) => Permission;
+/** `can` bound to the app's policy context (registerElectionRoutes). */
+type Allowed = <A extends DomainAction>(actor: Actor, action: A, resource: ActionResources[A]) => Permission;
 
 /** CSV voter list: one email or identifier per line (first column); an optional header line. */
 async function readVoterCsv(body: Readable): Promise<{ line: number; value: string }[]> {

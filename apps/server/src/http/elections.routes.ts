@@ -16,7 +16,14 @@ import {
 import { type ElectionState, nextStates } from '../domain/elections/election-state.js';
 import type { ActionContext, ElectionResult } from '../domain/elections/elections.service.js';
 import type { ElectionsModule } from '../domain/elections/elections-module.js';
-import { type CanOptions, can, DENY_STATUS, type Permission } from '../policies/domain-policy.js';
+import {
+  type ActionResources,
+  can,
+  DENY_STATUS,
+  type DomainAction,
+  type Permission,
+} from '../policies/domain-policy.js';
+import type { PolicyContext } from '../policies/policy-context.js';
 import type { Actor } from '../policies/types.js';
 import { AppError } from './app-error.js';
 import {
@@ -38,10 +45,6 @@ import { errorResponses } from './schemas.js';
 export const PUBLIC_STATES: readonly ElectionState[] = ['open', 'closed', 'tallying', 'tallied', 'published'];
 /** States a voter sees in their list (upcoming, running, done). */
 const VOTER_STATES: readonly ElectionState[] = ['ready', ...PUBLIC_STATES];
-
-export interface ElectionRoutesOptions {
-  mfaRequiredRoles?: CanOptions['mfaRequiredRoles'];
-}
 
 export function presentElection(e: Election) {
   return {
@@ -127,15 +130,12 @@ function decodeCursor(c: string): { createdAt: Date; id: string } {
 export function registerElectionRoutes(
   app: FastifyInstance,
   module: ElectionsModule,
-  options: ElectionRoutesOptions = {},
+  policy: PolicyContext,
 ): void {
   const tags = ['elections'];
   const { service } = module;
-  const allowed = <A extends Parameters<typeof can>[1]>(
-    actor: Actor,
-    action: A,
-    resource: Parameters<typeof can<A>>[2],
-  ) => can(actor, action, resource, { mfaRequiredRoles: options.mfaRequiredRoles });
+  const allowed = <A extends DomainAction>(actor: Actor, action: A, resource: ActionResources[A]) =>
+    can(policy, actor, action, resource);
 
   app.post<{ Body: ElectionDraftInput }>(
     '/api/elections',

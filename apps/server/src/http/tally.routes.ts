@@ -11,6 +11,7 @@ import { TallyError } from '../domain/tally/tally-errors.js';
 import type { TallyModule } from '../domain/tally/tally-module.js';
 import type { TallyElection } from '../domain/tally/tally-ports.js';
 import type { Permission } from '../policies/domain-policy.js';
+import type { PolicyContext } from '../policies/policy-context.js';
 import {
   canFinalizeTally,
   canPublishResults,
@@ -80,7 +81,7 @@ function presentResults(r: ElectionResults) {
   };
 }
 
-export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule): void {
+export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, policy: PolicyContext): void {
   const { service } = tally;
   const load = async (id: string): Promise<TallyElection> => {
     const e = await tally.elections.getElection(id);
@@ -103,7 +104,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule): v
     async (request, reply) => {
       const actor = requireActorOf(request);
       const election = await load(request.params.id);
-      enforce(canStartTally(actor, election.state));
+      enforce(canStartTally(policy, actor, election.state));
       const row = await domain(() => service.startTally(election.id, ctxOf(request, actor.userId)));
       reply.code(201);
       return {
@@ -214,7 +215,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule): v
     async (request) => {
       const actor = requireActorOf(request);
       const election = await load(request.params.id);
-      enforce(canFinalizeTally(actor, election.state));
+      enforce(canFinalizeTally(policy, actor, election.state));
       const done = await domain(() => service.finalize(election.id, ctxOf(request, actor.userId)));
       const v = done.verification;
       return {
@@ -270,7 +271,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule): v
     async (request) => {
       const actor = requireActorOf(request);
       const election = await load(request.params.id);
-      enforce(canPublishResults(actor, election.state));
+      enforce(canPublishResults(policy, actor, election.state));
       await domain(() => service.publish(election.id, ctxOf(request, actor.userId)));
       if (tally.notifier) {
         tally.notifier.resultsPublished(election.id).catch((err: unknown) => {
@@ -296,7 +297,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule): v
     },
     async (request) => {
       const election = await load(request.params.id);
-      enforce(canViewResults(actorOf(request), election.state));
+      enforce(canViewResults(policy, actorOf(request), election.state));
       const results = await service.resultsFor(election.id);
       if (!results) throw appError('RESULTS_NOT_AVAILABLE', 'No result yet');
       return presentResults(results);

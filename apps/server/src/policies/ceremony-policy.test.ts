@@ -10,7 +10,11 @@ import {
   canViewCeremony,
 } from './ceremony-policy.js';
 import { ELECTION_STATES } from './domain-policy.js';
+import { policyContext } from './policy-context.js';
 import type { Actor, Role } from './types.js';
+
+/** The default configuration (ELECTRA_MFA_REQUIRED_ROLES unset): officers and admins need MFA. */
+const ctx = policyContext({ mfaRequiredRoles: ['admin', 'officer'] });
 
 const actor = (...roles: Role[]): Actor => ({ userId: 'u', roles, sessionId: 's', mfa: true });
 const officer = actor('officer');
@@ -20,25 +24,25 @@ const allowed = (p: { allowed: boolean }) => p.allowed;
 describe('ceremony and credential policies', () => {
   test('trustees are named in draft only, by officers', () => {
     assert.deepEqual(
-      ELECTION_STATES.filter((s) => allowed(canConfigureTrustees(officer, s))),
+      ELECTION_STATES.filter((s) => allowed(canConfigureTrustees(ctx, officer, s))),
       ['draft'],
     );
-    assert.equal(allowed(canConfigureTrustees(voter, 'draft')), false);
-    assert.equal(allowed(canConfigureTrustees(actor('officer', 'voter'), 'draft')), true);
+    assert.equal(allowed(canConfigureTrustees(ctx, voter, 'draft')), false);
+    assert.equal(allowed(canConfigureTrustees(ctx, actor('officer', 'voter'), 'draft')), true);
   });
 
   test('the ceremony starts from draft and is aborted from key_ceremony, by officers', () => {
     assert.deepEqual(
-      ELECTION_STATES.filter((s) => allowed(canStartCeremony(officer, s))),
+      ELECTION_STATES.filter((s) => allowed(canStartCeremony(ctx, officer, s))),
       ['draft'],
     );
     assert.deepEqual(
-      ELECTION_STATES.filter((s) => allowed(canAbortCeremony(officer, s))),
+      ELECTION_STATES.filter((s) => allowed(canAbortCeremony(ctx, officer, s))),
       ['key_ceremony'],
     );
-    assert.equal(allowed(canStartCeremony(voter, 'draft')), false);
+    assert.equal(allowed(canStartCeremony(ctx, voter, 'draft')), false);
     // an officer session without its second factor acts as no officer
-    assert.equal(allowed(canStartCeremony({ ...officer, mfa: false }, 'draft')), false);
+    assert.equal(allowed(canStartCeremony(ctx, { ...officer, mfa: false }, 'draft')), false);
   });
 
   test('only a trustee of the election posts, only while the ceremony runs, whatever their roles', () => {
@@ -53,22 +57,25 @@ describe('ceremony and credential policies', () => {
 
   test('credentials: uploads until opening, top-ups when ready, officers only', () => {
     assert.deepEqual(
-      ELECTION_STATES.filter((s) => allowed(canUploadCredentials(officer, s))),
+      ELECTION_STATES.filter((s) => allowed(canUploadCredentials(ctx, officer, s))),
       ['draft', 'key_ceremony', 'ready'],
     );
     assert.deepEqual(
-      ELECTION_STATES.filter((s) => allowed(canIssueCredentials(officer, s))),
+      ELECTION_STATES.filter((s) => allowed(canIssueCredentials(ctx, officer, s))),
       ['ready'],
     );
-    assert.equal(allowed(canUploadCredentials(voter, 'draft')), false);
-    assert.equal(allowed(canIssueCredentials(voter, 'ready')), false);
+    assert.equal(allowed(canUploadCredentials(ctx, voter, 'draft')), false);
+    assert.equal(allowed(canIssueCredentials(ctx, voter, 'ready')), false);
   });
 
   test('the ceremony state is public once started; in draft staff and trustees only', () => {
-    assert.equal(allowed(canViewCeremony(voter, { state: 'draft', trusteeIndex: null })), false);
-    assert.equal(allowed(canViewCeremony(voter, { state: 'draft', trusteeIndex: 3 })), true);
-    assert.equal(allowed(canViewCeremony(actor('auditor'), { state: 'draft', trusteeIndex: null })), true);
-    assert.equal(allowed(canViewCeremony(voter, { state: 'key_ceremony', trusteeIndex: null })), true);
-    assert.equal(allowed(canViewCeremony(null, { state: 'ready', trusteeIndex: null })), false);
+    assert.equal(allowed(canViewCeremony(ctx, voter, { state: 'draft', trusteeIndex: null })), false);
+    assert.equal(allowed(canViewCeremony(ctx, voter, { state: 'draft', trusteeIndex: 3 })), true);
+    assert.equal(
+      allowed(canViewCeremony(ctx, actor('auditor'), { state: 'draft', trusteeIndex: null })),
+      true,
+    );
+    assert.equal(allowed(canViewCeremony(ctx, voter, { state: 'key_ceremony', trusteeIndex: null })), true);
+    assert.equal(allowed(canViewCeremony(ctx, null, { state: 'ready', trusteeIndex: null })), false);
   });
 });

@@ -4,8 +4,10 @@
  * trustees while the ballot is editable (draft), start the ceremony (draft → key_ceremony) and may
  * abort it; a trustee — any signed-in user assigned index j of this election, whatever their roles —
  * posts its own messages while the ceremony runs; public credentials may change until voting opens.
+ * Checks that depend on roles take the app's policy context first (policy-context.ts) and pass it to `can`.
  */
 import { can, type ElectionState, type Permission } from './domain-policy.js';
+import type { PolicyContext } from './policy-context.js';
 import type { Actor } from './types.js';
 
 export interface CeremonyParticipation {
@@ -20,18 +22,22 @@ export const CREDENTIALS_EDITABLE: readonly ElectionState[] = ['draft', 'key_cer
 const ok: Permission = { allowed: true };
 
 /** Name trustees and the threshold: the ballot must still be editable. */
-export function canConfigureTrustees(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.edit', { kind: 'election', state });
+export function canConfigureTrustees(
+  ctx: PolicyContext,
+  actor: Actor | null,
+  state: ElectionState,
+): Permission {
+  return can(ctx, actor, 'election.edit', { kind: 'election', state });
 }
 
 /** Start the ceremony: the draft → key_ceremony transition. */
-export function canStartCeremony(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.transition', { kind: 'election', state, to: 'key_ceremony' });
+export function canStartCeremony(ctx: PolicyContext, actor: Actor | null, state: ElectionState): Permission {
+  return can(ctx, actor, 'election.transition', { kind: 'election', state, to: 'key_ceremony' });
 }
 
 /** Abort a running ceremony (timeout): key_ceremony → draft. */
-export function canAbortCeremony(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.transition', { kind: 'election', state, to: 'draft' });
+export function canAbortCeremony(ctx: PolicyContext, actor: Actor | null, state: ElectionState): Permission {
+  return can(ctx, actor, 'election.transition', { kind: 'election', state, to: 'draft' });
 }
 
 /** Post a ceremony message as trustee j. */
@@ -49,8 +55,12 @@ export function canPostCeremonyMessage(actor: Actor | null, r: CeremonyParticipa
 }
 
 /** Upload the public credentials of an authority-mode election. */
-export function canUploadCredentials(actor: Actor | null, state: ElectionState): Permission {
-  const edit = can(actor, 'election.create', null);
+export function canUploadCredentials(
+  ctx: PolicyContext,
+  actor: Actor | null,
+  state: ElectionState,
+): Permission {
+  const edit = can(ctx, actor, 'election.create', null);
   if (!edit.allowed) return edit;
   return CREDENTIALS_EDITABLE.includes(state)
     ? ok
@@ -62,8 +72,12 @@ export function canUploadCredentials(actor: Actor | null, state: ElectionState):
 }
 
 /** Managed mode: issue credentials to voters who have none (a top-up once the election is ready). */
-export function canIssueCredentials(actor: Actor | null, state: ElectionState): Permission {
-  const officer = can(actor, 'election.create', null);
+export function canIssueCredentials(
+  ctx: PolicyContext,
+  actor: Actor | null,
+  state: ElectionState,
+): Permission {
+  const officer = can(ctx, actor, 'election.create', null);
   if (!officer.allowed) return officer;
   return state === 'ready'
     ? ok
@@ -79,8 +93,12 @@ export function canIssueCredentials(actor: Actor | null, state: ElectionState): 
  * message is public and verifiable; while the election is a draft, only staff and its trustees see
  * who the trustees are.
  */
-export function canViewCeremony(actor: Actor | null, r: CeremonyParticipation): Permission {
+export function canViewCeremony(
+  ctx: PolicyContext,
+  actor: Actor | null,
+  r: CeremonyParticipation,
+): Permission {
   if (!actor) return { allowed: false, code: 'UNAUTHORIZED', reason: 'Sign in first' };
   if (r.state !== 'draft' || r.trusteeIndex !== null) return ok;
-  return can(actor, 'election.view_all', null);
+  return can(ctx, actor, 'election.view_all', null);
 }

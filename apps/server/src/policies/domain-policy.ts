@@ -10,7 +10,7 @@
  */
 
 import { canTransition, type ElectionState } from '../domain/elections/election-state.js';
-import { DEFAULT_MFA_REQUIRED_ROLES, effectiveRoles } from './route-policy.js';
+import { effectiveRoles, type PolicyContext } from './policy-context.js';
 import type { Actor, Role } from './types.js';
 
 // The lifecycle itself (states and legal transitions) is domain knowledge and lives in one place;
@@ -45,7 +45,7 @@ export interface RoleChangeResource {
   adminsAfter: number;
 }
 
-interface ActionResources {
+export interface ActionResources {
   'election.create': null;
   'election.edit': ElectionResource;
   'election.transition': ElectionResource & { to: ElectionState };
@@ -98,17 +98,17 @@ const EDITABLE_ELECTION: readonly ElectionState[] = ['draft'];
 const RESULTS_PUBLIC: readonly ElectionState[] = ['published'];
 const RESULTS_STAFF: readonly ElectionState[] = ['tallied', 'published'];
 
-export interface CanOptions {
-  mfaRequiredRoles?: readonly Role[];
-}
-
+/**
+ * May `actor` do `action` to `resource`? `ctx` is the app's policy context (policy-context.ts): a
+ * role the configuration marks as MFA-required counts only when the session completed MFA.
+ */
 export function can<A extends DomainAction>(
+  ctx: PolicyContext,
   actor: Actor | null | undefined,
   action: A,
   resource: ActionResources[A],
-  options: CanOptions = {},
 ): Permission {
-  const roles = actor ? effectiveRoles(actor, options.mfaRequiredRoles ?? DEFAULT_MFA_REQUIRED_ROLES) : [];
+  const roles = actor ? effectiveRoles(actor, ctx) : [];
   const has = (...wanted: Role[]) => roles.some((r) => wanted.includes(r));
   const isOfficer = has('officer', 'admin');
   const isAdmin = has('admin');

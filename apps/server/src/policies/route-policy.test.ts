@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { decideRoutePolicy, effectiveRoles, installRoutePolicy } from './route-policy.js';
+import { effectiveRoles, policyContext } from './policy-context.js';
+import { decideRoutePolicy, installRoutePolicy } from './route-policy.js';
 import type { Actor, PolicyName, Role } from './types.js';
 
 const actor = (roles: Role[], mfa = true): Actor => ({ userId: 'u1', roles, sessionId: 's1', mfa });
+/** The default configuration (ELECTRA_MFA_REQUIRED_ROLES unset): officers and admins need MFA. */
+const ctx = policyContext({ mfaRequiredRoles: ['admin', 'officer'] });
 
 describe('decideRoutePolicy', () => {
   const table: Array<[PolicyName, Actor | null, number | 'ok']> = [
@@ -33,24 +36,31 @@ describe('decideRoutePolicy', () => {
   ];
   for (const [policy, who, expected] of table) {
     test(`${policy} for ${who ? who.roles.join('+') || 'no roles' : 'anonymous'} → ${expected}`, () => {
-      const d = decideRoutePolicy(policy, who);
+      const d = decideRoutePolicy(ctx, policy, who);
       assert.equal(d.allowed ? 'ok' : d.status, expected);
     });
   }
 
-  test('officer and admin roles need MFA by default; the code says so', () => {
-    const d = decideRoutePolicy('officer', actor(['officer'], false));
+  test('officer and admin roles need MFA in the default configuration; the code says so', () => {
+    const d = decideRoutePolicy(ctx, 'officer', actor(['officer'], false));
     assert.ok(!d.allowed && d.code === 'MFA_REQUIRED' && d.status === 403);
-    const a = decideRoutePolicy('auditor', actor(['admin'], false));
+    const a = decideRoutePolicy(ctx, 'auditor', actor(['admin'], false));
     assert.ok(!a.allowed && a.code === 'MFA_REQUIRED');
-    assert.equal(decideRoutePolicy('officer', actor(['officer'], false), []).allowed, true);
-    assert.deepEqual(effectiveRoles(actor(['voter', 'admin'], false), ['admin']), ['voter']);
+    assert.equal(
+      decideRoutePolicy(policyContext({ mfaRequiredRoles: [] }), 'officer', actor(['officer'], false))
+        .allowed,
+      true,
+    );
+    assert.deepEqual(
+      effectiveRoles(actor(['voter', 'admin'], false), policyContext({ mfaRequiredRoles: ['admin'] })),
+      ['voter'],
+    );
   });
 });
 
 async function appWith(routes: (app: FastifyInstance) => void, actorHeader = true) {
   const app = Fastify({ logger: false });
-  const catalogue = installRoutePolicy(app, { implicitPublicPrefixes: ['/docs'] });
+  const catalogue = installRoutePolicy(app, { policy: ctx, implicitPublicPrefixes: ['/docs'] });
   if (actorHeader) {
     // Stand-in for the authentication hook: the test sends the actor's roles in a header.
     app.addHook('onRequest', async (req) => {

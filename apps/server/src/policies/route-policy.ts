@@ -10,6 +10,7 @@
  * requires MFA only counts when the session completed its second factor.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { effectiveRoles, type PolicyContext } from './policy-context.js';
 import { type Actor, POLICY_NAMES, type PolicyName, type Role } from './types.js';
 
 /** Which roles satisfy each policy (besides 'public' and 'authenticated'). */
@@ -21,8 +22,6 @@ const POLICY_ROLES: Readonly<Record<Exclude<PolicyName, 'public' | 'authenticate
   staff: ['officer', 'admin', 'auditor'],
 };
 
-export const DEFAULT_MFA_REQUIRED_ROLES: readonly Role[] = ['admin', 'officer'];
-
 export type PolicyDecision =
   | { allowed: true }
   | { allowed: false; status: 401; code: 'UNAUTHORIZED'; message: string }
@@ -32,22 +31,17 @@ export function isPolicyName(x: unknown): x is PolicyName {
   return typeof x === 'string' && (POLICY_NAMES as readonly string[]).includes(x);
 }
 
-/** The roles of `actor` that count right now (MFA-required roles need `actor.mfa`). */
-export function effectiveRoles(actor: Actor, mfaRequiredRoles: readonly Role[]): Role[] {
-  return actor.roles.filter((r) => actor.mfa || !mfaRequiredRoles.includes(r));
-}
-
 /** Pure decision: may this actor (or nobody) pass this route policy? */
 export function decideRoutePolicy(
+  ctx: PolicyContext,
   policy: PolicyName,
   actor: Actor | null | undefined,
-  mfaRequiredRoles: readonly Role[] = DEFAULT_MFA_REQUIRED_ROLES,
 ): PolicyDecision {
   if (policy === 'public') return { allowed: true };
   if (!actor) return { allowed: false, status: 401, code: 'UNAUTHORIZED', message: 'Sign in first' };
   if (policy === 'authenticated') return { allowed: true };
   const wanted = POLICY_ROLES[policy];
-  if (effectiveRoles(actor, mfaRequiredRoles).some((r) => wanted.includes(r))) return { allowed: true };
+  if (effectiveRoles(actor, ctx).some((r) => wanted.includes(r))) return { allowed: true };
   if (actor.roles.some((r) => wanted.includes(r))) {
     return {
       allowed: false,
@@ -66,7 +60,8 @@ export interface RoutePolicyEntry {
 }
 
 export interface RoutePolicyOptions {
-  mfaRequiredRoles?: readonly Role[];
+  /** The app's one policy context (which roles need MFA), shared with every domain policy check. */
+  policy: PolicyContext;
   /**
    * URL prefixes of routes added by third-party plugins that cannot carry route config
    * (e.g. an OpenAPI UI). They are public and listed as such.
@@ -99,11 +94,7 @@ function actorOf(request: FastifyRequest): Actor | null {
  * Install on the root instance BEFORE any route is registered (it throws otherwise would be
  * silently missed). Returns the catalogue, also available as `app.routePolicies`.
  */
-export function installRoutePolicy(
-  app: FastifyInstance,
-  options: RoutePolicyOptions = {},
-): RoutePolicyCatalogue {
-  const mfaRoles = options.mfaRequiredRoles ?? DEFAULT_MFA_REQUIRED_ROLES;
+export function installRoutePolicy(app: FastifyInstance, options: RoutePolicyOptions): RoutePolicyCatalogue {
   const publicPrefixes = options.implicitPublicPrefixes ?? [];
   const makeError = options.makeError ?? defaultError;
   const entries: RoutePolicyEntry[] = [];
@@ -127,7 +118,7 @@ export function installRoutePolicy(
     if (declared === 'public') return;
 
     const enforce = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-      const decision = decideRoutePolicy(declared, actorOf(request), mfaRoles);
+      const decision = decideRoutePolicy(options.policy, declared, actorOf(request));
       if (decision.allowed) return;
       const actor = actorOf(request);
       const fields = { policy: declared, route: route.url, method: request.method, userId: actor?.userId };

@@ -4,9 +4,11 @@
  * tallying), finish it and publish (tallied → published); a trustee — any signed-in user holding index
  * j ≥ 1 in this election's ceremony, whatever their roles — submits exactly its own partial
  * decryption while the election is tallying; the encrypted tally is public from tallying on, since
- * trustees and observers need it; results follow `election.view_results`.
+ * trustees and observers need it; results follow `election.view_results`. Checks that depend on roles
+ * take the app's policy context first (policy-context.ts) and pass it to `can`.
  */
 import { can, type ElectionState, type Permission } from './domain-policy.js';
+import type { PolicyContext } from './policy-context.js';
 import type { Actor } from './types.js';
 
 const ok: Permission = { allowed: true };
@@ -15,18 +17,18 @@ const ok: Permission = { allowed: true };
 export const TALLY_PUBLIC_STATES: readonly ElectionState[] = ['tallying', 'tallied', 'published'];
 
 /** Start the tally: the closed → tallying transition (officers). */
-export function canStartTally(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.transition', { kind: 'election', state, to: 'tallying' });
+export function canStartTally(ctx: PolicyContext, actor: Actor | null, state: ElectionState): Permission {
+  return can(ctx, actor, 'election.transition', { kind: 'election', state, to: 'tallying' });
 }
 
 /** Combine the partial decryptions and run the verifier again (officers, while tallying). */
-export function canFinalizeTally(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.transition', { kind: 'election', state, to: 'tallied' });
+export function canFinalizeTally(ctx: PolicyContext, actor: Actor | null, state: ElectionState): Permission {
+  return can(ctx, actor, 'election.transition', { kind: 'election', state, to: 'tallied' });
 }
 
 /** Publish the verified results: tallied → published (officers). */
-export function canPublishResults(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.transition', { kind: 'election', state, to: 'published' });
+export function canPublishResults(ctx: PolicyContext, actor: Actor | null, state: ElectionState): Permission {
+  return can(ctx, actor, 'election.transition', { kind: 'election', state, to: 'published' });
 }
 
 export interface TrusteeDecryption {
@@ -68,6 +70,6 @@ export function canViewEncryptedTally(state: ElectionState): Permission {
 }
 
 /** Read the results: public once published, staff once tallied (domain-policy `election.view_results`). */
-export function canViewResults(actor: Actor | null, state: ElectionState): Permission {
-  return can(actor, 'election.view_results', { kind: 'election', state });
+export function canViewResults(ctx: PolicyContext, actor: Actor | null, state: ElectionState): Permission {
+  return can(ctx, actor, 'election.view_results', { kind: 'election', state });
 }

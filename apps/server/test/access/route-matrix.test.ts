@@ -151,14 +151,14 @@ describe('route × role matrix', () => {
   });
 
   test('each caller gets 401/403 exactly where the policy forbids it', async (t) => {
-    const mfaRoles = server.config.mfaRequiredRoles;
+    const policy = auth.policy;
     const problems: string[] = [];
     const routes = server.app.routePolicies.list();
     for (const route of routes) {
       const key = `${route.method} ${route.url}`;
       for (const caller of CALLERS) {
         const who = tokens.get(caller.name);
-        const decision = decideRoutePolicy(route.policy, who?.actor ?? null, mfaRoles);
+        const decision = decideRoutePolicy(policy, route.policy, who?.actor ?? null);
         let res = await send(route, who?.token);
         if (decision.allowed && res.statusCode === 401 && who) {
           // A route (e.g. sessions revoke-all) may have ended the session: retry with a fresh one.

@@ -138,6 +138,7 @@ export async function castingApp(db: Database, o: { verifyThreads?: number } = {
   const metrics = createMetrics({ version: '9.9.9', poolStats: () => db.poolStats(), defaultMetrics: false });
   const casting = createCastingModule({
     db,
+    policy: auth.policy,
     keyEncryptionKey: TEST_KEK,
     isEligible: async (_electionId, userId) => !ineligible.has(userId),
     bindCredential,

@@ -27,6 +27,7 @@ import { EligibilityRepository } from '../../src/domain/elections/eligibility.js
 import { createOutboxMailer } from '../../src/domain/mail/mailer.js';
 import { registerIdentity } from '../../src/http/auth.routes.js';
 import { registerCeremony } from '../../src/http/ceremony.routes.js';
+import type { Role } from '../../src/policies/types.js';
 import type { Database } from '../../src/store/database.js';
 import { bearer, type SignedIn } from '../access/access-kit.js';
 import { TEST_KEK } from '../auth/auth-test-kit.js';
@@ -44,7 +45,9 @@ export interface CeremonyApp {
   notified: string[];
 }
 
-export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
+/** `mfaRequiredRoles`: ELECTRA_MFA_REQUIRED_ROLES for the identity module and the app (default admin, officer). */
+export async function ceremonyApp(db: Database, o: { mfaRequiredRoles?: Role[] } = {}): Promise<CeremonyApp> {
+  const mfaRequiredRoles = o.mfaRequiredRoles ?? ['admin', 'officer'];
   const audit = new AuditRepository(db);
   const mailer = createOutboxMailer(db);
   const auth = createAuthModule({
@@ -52,7 +55,7 @@ export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
     audit,
     mailer,
     keyEncryptionKey: TEST_KEK,
-    mfaRequiredRoles: ['admin', 'officer'],
+    mfaRequiredRoles,
     publicUrl: 'http://localhost:8080',
     cacheTtlMs: 0,
     rateLimits: authRateLimits(10_000),
@@ -69,6 +72,7 @@ export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
   });
   const module = await createCeremonyModule({
     db,
+    policy: auth.policy,
     audit,
     mailer,
     elections: electionGateway({ service: elections, elections: repository, eligibility }),
@@ -77,9 +81,10 @@ export async function ceremonyApp(db: Database): Promise<CeremonyApp> {
   });
   const { app } = await buildTestApp({
     db,
+    env: { ELECTRA_MFA_REQUIRED_ROLES: mfaRequiredRoles.join(',') || 'none' },
     setup: (a) => {
       registerIdentity(a, auth);
-      registerCeremony(a, module);
+      registerCeremony(a, module, auth.policy);
     },
   });
   return { app, auth, module, elections, audit, notified };

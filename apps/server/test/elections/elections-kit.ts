@@ -93,8 +93,8 @@ export async function electionsApp(
     db,
     setup: (a) => {
       registerIdentity(a, auth);
-      registerElectionRoutes(a, elections, { mfaRequiredRoles: ['admin', 'officer'] });
-      registerElectionReportRoutes(a, elections, { mfaRequiredRoles: ['admin', 'officer'] });
+      registerElectionRoutes(a, elections, auth.policy);
+      registerElectionReportRoutes(a, elections, auth.policy);
     },
   });
   return {

@@ -45,6 +45,7 @@ import { createTallyModule, type TallyModule, tallyBoard } from '../../src/domai
 import type { TallyBoardPort } from '../../src/domain/tally/tally-ports.js';
 import { registerIdentity } from '../../src/http/auth.routes.js';
 import { registerTallyRoutes } from '../../src/http/tally.routes.js';
+import type { Role } from '../../src/policies/types.js';
 import type { Database } from '../../src/store/database.js';
 import { type SignedIn, signedIn } from '../access/access-kit.js';
 import { TEST_KEK } from '../auth/auth-test-kit.js';
@@ -68,7 +69,12 @@ export interface TallyApp {
   trustees: SignedIn[];
 }
 
-export async function tallyApp(db: Database, options: { finishWaitMs?: number } = {}): Promise<TallyApp> {
+/** `mfaRequiredRoles`: ELECTRA_MFA_REQUIRED_ROLES for the identity module and the app (default admin, officer). */
+export async function tallyApp(
+  db: Database,
+  o: { finishWaitMs?: number; mfaRequiredRoles?: Role[] } = {},
+): Promise<TallyApp> {
+  const { mfaRequiredRoles = ['admin', 'officer'], ...options } = o;
   await initCore();
   const audit = new AuditRepository(db);
   const mailer = createOutboxMailer(db);
@@ -77,7 +83,7 @@ export async function tallyApp(db: Database, options: { finishWaitMs?: number } 
     audit,
     mailer,
     keyEncryptionKey: TEST_KEK,
-    mfaRequiredRoles: ['admin', 'officer'],
+    mfaRequiredRoles,
     publicUrl: 'http://localhost:8080',
     cacheTtlMs: 0,
     rateLimits: authRateLimits(10_000),
@@ -90,6 +96,7 @@ export async function tallyApp(db: Database, options: { finishWaitMs?: number } 
   } as Parameters<typeof createElectionsModule>[0]);
   const ceremony = await createCeremonyModule({
     db,
+    policy: auth.policy,
     audit,
     mailer,
     elections: electionGateway({
@@ -104,6 +111,7 @@ export async function tallyApp(db: Database, options: { finishWaitMs?: number } 
   let tally: TallyModule | undefined;
   const { app, log } = await buildTestApp({
     db,
+    env: { ELECTRA_MFA_REQUIRED_ROLES: mfaRequiredRoles.join(',') || 'none' },
     setup: (a) => {
       tally = createTallyModule({
         db,
@@ -118,7 +126,7 @@ export async function tallyApp(db: Database, options: { finishWaitMs?: number } 
       // as main.ts wires it: closing appends end-ballots inside the open → closed transaction
       elections.setCloseBoard((electionId, tx) => tally!.service.endBallots(electionId, tx));
       registerIdentity(a, auth);
-      registerTallyRoutes(a, tally);
+      registerTallyRoutes(a, tally, auth.policy);
     },
   });
   const suffix = randomUUID().slice(0, 8);

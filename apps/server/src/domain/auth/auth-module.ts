@@ -4,6 +4,7 @@
  * same objects. Operational actions that span services (rotating keys, revoking everything) live here.
  */
 import type { Redis } from 'ioredis';
+import { type PolicyContext, policyContext } from '../../policies/policy-context.js';
 import type { Role } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
@@ -66,6 +67,10 @@ export interface AuthModuleOptions {
   mailer: Mailer;
   /** 32 bytes (ELECTRA_KEY_ENCRYPTION_KEY or the development key file) */
   keyEncryptionKey: Uint8Array;
+  /**
+   * ELECTRA_MFA_REQUIRED_ROLES: roles that must sign in with a second factor. The module turns it
+   * into the app's one policy context (`policy`), which every route and domain policy check uses.
+   */
   mfaRequiredRoles: readonly Role[];
   publicUrl: string;
   /** When set, per-IP counters live in Redis instead of PostgreSQL (which takes over if Redis fails). */
@@ -86,6 +91,7 @@ export function createAuthModule(o: AuthModuleOptions) {
   // Load the common-password list now: a build that lost it fails at start, not at a password change.
   shippedCommonPasswords();
   const issuer = o.issuer ?? 'electra';
+  const policy: PolicyContext = policyContext({ mfaRequiredRoles: o.mfaRequiredRoles });
   const box = createSecretBox(o.keyEncryptionKey);
   const users = createPgUsersRepository(o.db);
   const hasher = createPasswordHasher(o.argon2 ?? OWASP_ARGON2ID);
@@ -122,7 +128,7 @@ export function createAuthModule(o: AuthModuleOptions) {
     mailer: o.mailer,
     audit: o.audit,
     clock,
-    mfaRequiredRoles: o.mfaRequiredRoles,
+    mfaRequiredRoles: policy.mfaRequiredRoles,
     publicUrl: o.publicUrl,
   });
 
@@ -142,7 +148,8 @@ export function createAuthModule(o: AuthModuleOptions) {
     rateLimits: o.rateLimits ?? authRateLimits(30),
     mailer: o.mailer,
     audit: o.audit,
-    mfaRequiredRoles: o.mfaRequiredRoles,
+    /** The policy context: sign-in demands MFA for these roles, and every authorization check counts them only with MFA. */
+    policy,
     service,
     withTransaction: <T>(name: string, fn: (tx: Queryable) => Promise<T>) => o.db.transaction(name, fn),
 

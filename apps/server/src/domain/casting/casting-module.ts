@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { type BoardEvent, type BoardHead, type EventType, fromBase64Url, toHex } from '@electra/core';
 import { BOARD_CHECKPOINT_INTERVAL, type Metrics } from '../../observability/metrics.js';
-import type { Role } from '../../policies/types.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Database, Queryable } from '../../store/database.js';
 import { createSecretBox } from '../auth/secret-box.js';
 import {
@@ -38,7 +38,8 @@ export interface CastingModuleOptions {
   /** Worker threads verifying ballots (default: one per core but one, at least 1, at most 8). */
   verifyThreads?: number;
   clock?: () => number;
-  mfaRequiredRoles?: readonly Role[];
+  /** The app's policy context (the identity module's `policy`). */
+  policy: PolicyContext;
   /** Told when the board metrics cannot be read (the scrape then omits them). */
   onMetricsError?: (err: unknown) => void;
 }
@@ -56,6 +57,8 @@ export interface BoardAccess {
 }
 
 export interface CastingModule {
+  /** The policy context its checks use (buildApp refuses a module built with another one). */
+  readonly policy: PolicyContext;
   readonly service: CastingService;
   readonly receipts: ReceiptKeys;
   readonly pool: VerificationPool;
@@ -78,7 +81,7 @@ export function createCastingModule(o: CastingModuleOptions): CastingModule {
     isEligible: o.isEligible,
     bindCredential: o.bindCredential,
     clock: o.clock,
-    mfaRequiredRoles: o.mfaRequiredRoles,
+    policy: o.policy,
     metrics: metrics && {
       ballot: (outcome, reason) => metrics.ballotsTotal.inc({ outcome, reason }),
       verification: (seconds) => metrics.ballotVerificationSeconds.observe(seconds),
@@ -108,6 +111,7 @@ export function createCastingModule(o: CastingModuleOptions): CastingModule {
     },
   };
   return {
+    policy: o.policy,
     service,
     receipts,
     pool,

@@ -11,6 +11,7 @@
  */
 import { type BallotTaskContext, fromBase64Url, shortTrackerCode } from '@electra/core';
 import { can } from '../../policies/domain-policy.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
 import { appendBoardEvent } from '../board/board.repository.js';
@@ -79,7 +80,8 @@ export interface CastingServiceDeps {
   bindCredential: BindCredential;
   metrics?: CastingMetrics;
   clock?: () => number;
-  mfaRequiredRoles?: Actor['roles'];
+  /** The app's policy context (the identity module's), for the `ballot.cast` check. */
+  policy: PolicyContext;
 }
 
 const VERIFY_CODES: Readonly<Record<string, CastingErrorCode>> = {
@@ -202,18 +204,13 @@ export class CastingService {
     const election = await loadElection(this.deps.db, electionId);
     if (!election) throw new CastingError('ELECTION_NOT_FOUND', 'No such election');
     const eligible = election.state === 'open' ? await this.deps.isEligible(electionId, actor.userId) : false;
-    const permission = can(
-      actor,
-      'ballot.cast',
-      {
-        kind: 'ballot',
-        state: election.state,
-        eligible,
-        alreadyVoted: false,
-        revotePolicy: election.revotePolicy,
-      },
-      { mfaRequiredRoles: this.deps.mfaRequiredRoles },
-    );
+    const permission = can(this.deps.policy, actor, 'ballot.cast', {
+      kind: 'ballot',
+      state: election.state,
+      eligible,
+      alreadyVoted: false,
+      revotePolicy: election.revotePolicy,
+    });
     if (!permission.allowed) throw new CastingError(permission.code as CastingErrorCode, permission.reason);
     if (!election.params || !election.fingerprint) {
       throw new CastingError('ELECTION_NOT_OPEN', 'The election has no parameters yet');

@@ -4,6 +4,7 @@
  * the tests. The crypto core is initialized here (libsodium WASM) so nothing runs before it is ready.
  */
 import { type CeremonyTranscript, initCore, type RandomSource, systemRandom } from '@electra/core';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import { createSecretBox } from '../auth/secret-box.js';
@@ -14,6 +15,8 @@ import type { ElectionGateway } from './election-gateway.js';
 
 export interface CeremonyModuleOptions {
   db: Database;
+  /** The app's policy context (the identity module's `policy`). */
+  policy: PolicyContext;
   audit: AuditSink;
   mailer: Mailer;
   elections: ElectionGateway;
@@ -25,6 +28,8 @@ export interface CeremonyModuleOptions {
 }
 
 export interface CeremonyModule {
+  /** The policy context its checks use (buildApp refuses a module built with another one). */
+  policy: PolicyContext;
   ceremony: CeremonyService;
   credentials: CredentialsService;
   elections: ElectionGateway;
@@ -46,6 +51,7 @@ export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<Ce
   const random = o.random ?? systemRandom;
   const credentials = createCredentialsService({
     db: o.db,
+    policy: o.policy,
     audit: o.audit,
     elections: o.elections,
     random,
@@ -55,6 +61,7 @@ export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<Ce
   });
   const ceremony = createCeremonyService({
     db: o.db,
+    policy: o.policy,
     audit: o.audit,
     elections: o.elections,
     credentials,
@@ -63,6 +70,7 @@ export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<Ce
     log: o.log,
   });
   return {
+    policy: o.policy,
     ceremony,
     credentials,
     elections: o.elections,

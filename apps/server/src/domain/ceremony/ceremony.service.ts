@@ -34,6 +34,7 @@ import {
   canStartCeremony,
 } from '../../policies/ceremony-policy.js';
 import type { DenyCode } from '../../policies/domain-policy.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
@@ -78,6 +79,8 @@ export interface CeremonyContext {
 
 export interface CeremonyDeps {
   db: Database;
+  /** The app's policy context (the identity module's), for the officers' checks. */
+  policy: PolicyContext;
   audit: AuditSink;
   elections: ElectionGateway;
   credentials: CredentialsService;
@@ -136,7 +139,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
     return refusing(() =>
       db.transaction('ceremony.set_trustees', async (tx) => {
         const election = await lockElection(electionId, tx);
-        deny(canConfigureTrustees(actor, election.state));
+        deny(canConfigureTrustees(deps.policy, actor, election.state));
         const n = input.trustees.length;
         if (n < 1 || n > MAX_TRUSTEES)
           throw new Refusal('TRUSTEES_INVALID', `Name between 1 and ${MAX_TRUSTEES} trustees`);
@@ -173,7 +176,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
     const outcome = await refusing(() =>
       db.transaction('ceremony.start', async (tx) => {
         const election = await lockElection(electionId, tx);
-        deny(canStartCeremony(actor, election.state));
+        deny(canStartCeremony(deps.policy, actor, election.state));
         const { threshold, trustees } = await repo.trustees(electionId, tx);
         if (threshold === null || trustees.length === 0)
           throw new Refusal('TRUSTEES_NOT_SET', 'Name the trustees and the threshold first');
@@ -246,7 +249,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
     const outcome = await refusing(() =>
       db.transaction('ceremony.abort', async (tx) => {
         const election = await lockElection(electionId, tx);
-        deny(canAbortCeremony(actor, election.state));
+        deny(canAbortCeremony(deps.policy, actor, election.state));
         const ceremony = await repo.latest(electionId, tx, true);
         if (ceremony?.status !== 'running')
           throw new Refusal('CEREMONY_NOT_RUNNING', 'No ceremony is running');

@@ -14,6 +14,7 @@
 import { generateCredentials, Point, type RandomSource } from '@electra/core';
 import { canIssueCredentials, canUploadCredentials } from '../../policies/ceremony-policy.js';
 import { DENY_STATUS, type DenyCode } from '../../policies/domain-policy.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
@@ -45,6 +46,8 @@ export interface CredentialsContext {
 
 export interface CredentialsDeps {
   db: Database;
+  /** The app's policy context (the identity module's), for the upload and issue checks. */
+  policy: PolicyContext;
   audit: AuditSink;
   elections: ElectionGateway;
   random: RandomSource;
@@ -136,7 +139,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return db.transaction('credentials.upload', async (tx) => {
       const election = await elections.lock(electionId, tx);
       if (!election) return { ok: false, code: 'ELECTION_NOT_FOUND', message: 'No such election' };
-      const allowed = canUploadCredentials(actor, election.state);
+      const allowed = canUploadCredentials(deps.policy, actor, election.state);
       if (!allowed.allowed) return { ok: false, code: allowed.code, message: allowed.reason };
       if (election.credentialMode !== 'authority') {
         return {
@@ -251,7 +254,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const election = await elections.lock(electionId, tx);
       if (!election)
         return { ok: false as const, code: 'ELECTION_NOT_FOUND' as const, message: 'No such election' };
-      const allowed = canIssueCredentials(actor, election.state);
+      const allowed = canIssueCredentials(deps.policy, actor, election.state);
       if (!allowed.allowed) return { ok: false as const, code: allowed.code, message: allowed.reason };
       if (election.credentialMode !== 'managed') {
         return {

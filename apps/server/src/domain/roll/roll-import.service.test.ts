@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.js';
+import { policyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { createOutboxMailer, listOutbox } from '../mail/mailer.js';
@@ -35,6 +36,7 @@ before(async () => {
   t = await createTestDatabase();
   audit = new AuditRepository(t.db);
   importer = createRollImporter({
+    policy: policyContext({ mfaRequiredRoles: ['admin', 'officer'] }),
     db: t.db,
     audit,
     mailer: createOutboxMailer(t.db),

@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
-import type { Actor, Role } from '../../policies/types.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
+import type { Actor } from '../../policies/types.js';
 import type { Database } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -53,7 +54,8 @@ export interface RollImporterDeps {
   mailer?: Mailer | null;
   /** base URL of the web app, for the set-password link */
   publicUrl?: string;
-  mfaRequiredRoles?: readonly Role[];
+  /** The app's policy context (the identity module's), for the per-row permission checks. */
+  policy: PolicyContext;
   repository?: RollRepository;
   /** where invitation failures are reported */
   onInvitationError?: (email: string, error: unknown) => void;
@@ -145,7 +147,7 @@ export function createRollImporter(deps: RollImporterDeps) {
           existing,
           identifierOwners: owners,
           actor: req.actor,
-          mfaRequiredRoles: deps.mfaRequiredRoles,
+          policy: deps.policy,
         });
         const errors = [...parsed.errors, ...plan.errors].sort((a, b) => a.line - b.line);
         const preview: RollPreview = {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { policyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import type { RollRow } from './roll-csv.js';
 import { type ExistingAccount, type IdentifierOwner, planRollImport } from './roll-plan.js';
@@ -35,6 +36,7 @@ const plan = (
     existing: new Map(accounts.map((a) => [a.email, a])),
     identifierOwners: new Map(owners.map((o) => [o.value.toLowerCase(), o])),
     actor,
+    policy: policyContext({ mfaRequiredRoles: ['admin', 'officer'] }),
   });
 
 describe('planRollImport', () => {

@@ -7,6 +7,7 @@
  * officer cannot edit an admin's account or grant a role by importing it).
  */
 import { can } from '../../policies/domain-policy.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Actor, Role } from '../../policies/types.js';
 import type { IdentifierKind, RollError, RollRow } from './roll-csv.js';
 
@@ -61,10 +62,10 @@ export function planRollImport(input: {
   /** by lower-case identifier value */
   identifierOwners: ReadonlyMap<string, IdentifierOwner>;
   actor: Actor;
-  mfaRequiredRoles?: readonly Role[];
+  /** The app's policy context, for the user-administration checks. */
+  policy: PolicyContext;
 }): RollPlan {
-  const { rows, existing, identifierOwners, actor } = input;
-  const options = { mfaRequiredRoles: input.mfaRequiredRoles };
+  const { rows, existing, identifierOwners, actor, policy } = input;
   const plan: RollPlan = { changes: [], errors: [], toCreate: 0, toUpdate: 0, unchanged: 0 };
 
   for (const row of rows) {
@@ -114,20 +115,19 @@ export function planRollImport(input: {
       }
       continue;
     }
-    const edit = can(
-      actor,
-      'user.edit_profile',
-      { kind: 'user', userId: account.id, roles: account.roles },
-      options,
-    );
+    const edit = can(policy, actor, 'user.edit_profile', {
+      kind: 'user',
+      userId: account.id,
+      roles: account.roles,
+    });
     if (!edit.allowed) err('email', `${edit.reason} (existing account)`);
     if (addVoterRole) {
-      const grant = can(
-        actor,
-        'role.grant',
-        { kind: 'role_change', userId: account.id, role: 'voter', adminsAfter: 1 },
-        options,
-      );
+      const grant = can(policy, actor, 'role.grant', {
+        kind: 'role_change',
+        userId: account.id,
+        role: 'voter',
+        adminsAfter: 1,
+      });
       if (!grant.allowed) err('email', `the existing account lacks the voter role: ${grant.reason}`);
     }
     if (plan.errors.length === before) {

@@ -4,6 +4,7 @@
  * the CLI and the tests so they all run the same objects.
  */
 
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Database } from '../../store/database.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { AuthModule } from '../auth/auth-module.js';
@@ -11,6 +12,8 @@ import { createRollImporter, type RollImporter } from '../roll/roll-import.servi
 import { createUserAdmin, type UserAdmin } from './user-admin.service.js';
 
 export interface AccessModule {
+  /** The identity module's policy context, which these services check with. */
+  policy: PolicyContext;
   audit: AuditRepository;
   userAdmin: UserAdmin;
   importer: RollImporter;
@@ -21,27 +24,28 @@ export interface AccessModule {
 export function createAccessModule(o: {
   db: Database;
   audit: AuditRepository;
-  auth: Pick<AuthModule, 'users' | 'sessions' | 'mailer' | 'mfaRequiredRoles'>;
+  auth: Pick<AuthModule, 'users' | 'sessions' | 'mailer' | 'policy'>;
   /** ELECTRA_PUBLIC_URL: the web app's address, for links in invitations */
   publicUrl?: string;
   onInvitationError?: (email: string, error: unknown) => void;
 }): AccessModule {
   const { db, audit, auth } = o;
   return {
+    policy: auth.policy,
     audit,
     userAdmin: createUserAdmin({
       db,
       users: auth.users,
       audit,
       sessions: auth.sessions,
-      mfaRequiredRoles: auth.mfaRequiredRoles,
+      policy: auth.policy,
     }),
     importer: createRollImporter({
       db,
       audit,
       mailer: auth.mailer,
       publicUrl: o.publicUrl,
-      mfaRequiredRoles: auth.mfaRequiredRoles,
+      policy: auth.policy,
       onInvitationError: o.onInvitationError,
     }),
     invitations: Boolean(o.publicUrl),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/test-database.js';
+import { policyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { createPgUsersRepository } from '../users/users.pg-repository.js';
@@ -13,7 +14,12 @@ const actors: Actor[] = [];
 before(async () => {
   t = await createTestDatabase({ poolMax: 6 });
   const users = createPgUsersRepository(t.db);
-  admin = createUserAdmin({ db: t.db, users, audit: new AuditRepository(t.db) });
+  admin = createUserAdmin({
+    db: t.db,
+    users,
+    audit: new AuditRepository(t.db),
+    policy: policyContext({ mfaRequiredRoles: ['admin', 'officer'] }),
+  });
   for (const email of ['a@uni.example', 'b@uni.example']) {
     const r = await users.create({ email, fullName: email, roles: ['admin'] });
     assert.ok(r.ok);

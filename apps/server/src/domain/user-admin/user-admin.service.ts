@@ -6,6 +6,7 @@
  * a revoked role takes effect at once: the account's sessions are ended.
  */
 import { can, type DenyCode } from '../../policies/domain-policy.js';
+import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Actor, Role } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
@@ -49,7 +50,8 @@ export interface UserAdminDeps {
   audit: AuditSink;
   /** ends a user's sessions when a role is revoked (identity module) */
   sessions?: { revokeUserSessions(userId: string, reason: string, tx?: Queryable): Promise<number> };
-  mfaRequiredRoles?: readonly Role[];
+  /** The app's policy context (the identity module's), for every permission check. */
+  policy: PolicyContext;
 }
 
 /** Locks every active admin row so two concurrent revocations cannot both leave zero admins. */
@@ -68,7 +70,7 @@ class Refused extends Error {
 }
 
 export function createUserAdmin(deps: UserAdminDeps) {
-  const options = { mfaRequiredRoles: deps.mfaRequiredRoles };
+  const { policy } = deps;
   const refuse = (code: AdminFailureCode, message: string): never => {
     throw new Refused({ ok: false, code, message });
   };
@@ -99,7 +101,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
 
   return {
     async list(actor: Actor, query: UserListQuery) {
-      const p = can(actor, 'user.view', { kind: 'user', userId: '', roles: [] }, options);
+      const p = can(policy, actor, 'user.view', { kind: 'user', userId: '', roles: [] });
       if (!p.allowed) return { ok: false as const, code: p.code, message: p.reason };
       return { ok: true as const, ...(await deps.users.list(query)) };
     },
@@ -107,16 +109,16 @@ export function createUserAdmin(deps: UserAdminDeps) {
     get: (actor: Actor, id: string) =>
       run('user_admin.get', async (tx) => {
         const user = await load(id, tx);
-        check(can(actor, 'user.view', { kind: 'user', userId: user.id, roles: user.roles }, options));
+        check(can(policy, actor, 'user.view', { kind: 'user', userId: user.id, roles: user.roles }));
         return { user, changed: false };
       }),
 
     create: (actor: Actor, input: NewAccountInput, ctx: AdminContext = {}) =>
       run('user_admin.create', async (tx) => {
         const roles: Role[] = [...new Set<Role>(input.roles ?? ['voter'])];
-        check(can(actor, 'user.edit_profile', { kind: 'user', userId: '', roles }, options));
+        check(can(policy, actor, 'user.edit_profile', { kind: 'user', userId: '', roles }));
         for (const role of roles.filter((r) => r !== 'voter')) {
-          check(can(actor, 'role.grant', { kind: 'role_change', userId: '', role, adminsAfter: 1 }, options));
+          check(can(policy, actor, 'role.grant', { kind: 'role_change', userId: '', role, adminsAfter: 1 }));
         }
         const user = writeOk(
           await deps.users.create(
@@ -147,23 +149,17 @@ export function createUserAdmin(deps: UserAdminDeps) {
       run('user_admin.update', async (tx) => {
         const current = await load(id, tx);
         check(
-          can(
-            actor,
-            'user.edit_profile',
-            { kind: 'user', userId: current.id, roles: current.roles },
-            options,
-          ),
+          can(policy, actor, 'user.edit_profile', { kind: 'user', userId: current.id, roles: current.roles }),
         );
         const emailChanges =
           changes.email !== undefined && changes.email.trim().toLowerCase() !== current.email.toLowerCase();
         if (emailChanges)
           check(
-            can(
-              actor,
-              'user.change_email',
-              { kind: 'user', userId: current.id, roles: current.roles },
-              options,
-            ),
+            can(policy, actor, 'user.change_email', {
+              kind: 'user',
+              userId: current.id,
+              roles: current.roles,
+            }),
           );
         const fields = (Object.keys(changes) as Array<keyof AccountChanges>).filter(
           (k) => changes[k] !== undefined,
@@ -186,12 +182,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
       run('user_admin.grant_role', async (tx) => {
         const current = await load(id, tx);
         check(
-          can(
-            actor,
-            'role.grant',
-            { kind: 'role_change', userId: current.id, role, adminsAfter: 1 },
-            options,
-          ),
+          can(policy, actor, 'role.grant', { kind: 'role_change', userId: current.id, role, adminsAfter: 1 }),
         );
         if (current.roles.includes(role)) return { user: current, changed: false };
         const user = writeOk(await deps.users.setRoles(id, [...current.roles, role], tx));
@@ -214,7 +205,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
         const current = await load(id, tx);
         const adminsAfter = admins.filter((a) => a !== current.id).length;
         check(
-          can(actor, 'role.revoke', { kind: 'role_change', userId: current.id, role, adminsAfter }, options),
+          can(policy, actor, 'role.revoke', { kind: 'role_change', userId: current.id, role, adminsAfter }),
         );
         if (!current.roles.includes(role)) return { user: current, changed: false };
         const user = writeOk(
