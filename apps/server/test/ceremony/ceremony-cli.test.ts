@@ -3,7 +3,8 @@
  * output parses and derives the public list an officer uploads (with the upload's validation and the
  * first-use binding), and one trustee runs the whole ceremony with `electra trustee:*` while the two
  * others run the core in the test; then `trustee:status` verifies the transcript and `trustee:decrypt`
- * produces a partial decryption that verifies against the ceremony's keys.
+ * (file mode, with a record built on that ceremony) produces a partial decryption of the record's
+ * tally that verifies against the ceremony's keys, and refuses ciphertexts that are not that tally.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -11,20 +12,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  appendEvent,
+  type BoardEvent,
+  ballotToJSON,
   baseMul,
+  type CeremonyTranscript,
   Ciphertext,
   commitCoefficients,
   createTrusteeCertificate,
   dealShares,
   deriveCredentialKey,
+  EMPTY_BOARD_HEAD,
   encrypt,
+  encryptBallot,
+  encryptedTallyPayload,
+  endBallotsPayload,
   finalizeTrustee,
   fingerprintBytes,
+  generateCredentials,
   type PedersenTrusteeSecrets,
   Point,
   parseCredential,
+  parseElectionParams,
   randomScalar,
+  randomSelection,
   Scalar,
+  serializeRecord,
+  setupPayload,
+  TallyAccumulator,
   type ThresholdKey,
   verifyPartialDecryption,
 } from '@electra/core';
@@ -302,32 +317,97 @@ describe('electra trustee:* against a started server', () => {
     assert.equal(offline.code, 0, offline.stderr);
     assert.match(offline.stdout, /verified election key/);
 
-    // decrypt (file mode): a partial decryption that verifies against the ceremony's keys
-    const { rows } = await t.db.query<{ fingerprint: string }>(
+    // decrypt (file mode): with the saved tally and the election record, a partial decryption that
+    // verifies against the ceremony's keys; arbitrary ciphertexts (not the record's tally) are refused
+    const { rows } = await t.db.query<{ params: unknown; fingerprint: string }>(
       'test.fp',
-      'SELECT fingerprint FROM elections WHERE id = $1',
+      'SELECT params, fingerprint FROM elections WHERE id = $1',
       [id],
     );
-    const h = Point.fromBase64Url(thresholdKey.electionKey);
-    const cts = [encrypt(h, Scalar.one, randomScalar(random)), encrypt(h, Scalar.zero, randomScalar(random))];
-    const tallyFile = join(dir, 'tally.json');
-    writeFileSync(
-      tallyFile,
-      JSON.stringify({
-        fingerprint: rows[0]!.fingerprint,
-        ciphertexts: [cts.map((x) => x.toJSON())],
-        received: [],
-      }),
+    const parsedParams = parseElectionParams(rows[0]!.params);
+    assert.ok(parsedParams.ok);
+    const electionParams = parsedParams.params;
+    const m = done.ceremony!.messages;
+    const transcript = {
+      v: 1,
+      params: done.ceremony!.params,
+      certificates: m.certificates,
+      commitments: m.commitments,
+      singleKey: m.singleKey,
+      dealings: m.dealings,
+      confirmations: m.confirmations,
+    } as CeremonyTranscript;
+    const credentials = generateCredentials(2, id, random);
+    const acc = new TallyAccumulator(electionParams.manifest.questions.map((q) => q.answers.length));
+    const events: BoardEvent[] = [];
+    let head = EMPTY_BOARD_HEAD;
+    const emit = (type: BoardEvent['type'], payload: unknown) => {
+      const x = appendEvent(head, type, payload);
+      events.push(x.event as BoardEvent);
+      head = x.head;
+    };
+    emit(
+      'setup',
+      setupPayload(
+        electionParams,
+        transcript,
+        credentials.map((x) => x.publicCredential),
+        'forbidden',
+      ),
     );
+    for (const cred of credentials) {
+      const { ballot } = encryptBallot({
+        params: electionParams,
+        credential: deriveCredentialKey(cred.secret, id),
+        choices: randomSelection(electionParams.manifest, random),
+        random,
+      });
+      emit('ballot', ballotToJSON(ballot));
+      acc.add(ballot.answers.map((x) => x.choices));
+    }
+    emit('end-ballots', endBallotsPayload(credentials.length));
+    const tally = encryptedTallyPayload(acc.result());
+    emit('encrypted-tally', tally);
+    const recordFile = join(dir, 'record.jsonl');
+    writeFileSync(recordFile, serializeRecord(events, id));
+    const tallyFile = join(dir, 'tally.json');
+    const saveTally = (ciphertexts: unknown) =>
+      writeFileSync(
+        tallyFile,
+        JSON.stringify({ electionId: id, fingerprint: rows[0]!.fingerprint, ciphertexts, received: [] }),
+      );
     const partialFile = join(dir, 'partial.json');
-    const dec = await electra(['trustee:decrypt', '--in', tallyFile, '--out', partialFile, ...secretOpts]);
+    const offlineDecrypt = [
+      '--in',
+      tallyFile,
+      '--record',
+      recordFile,
+      '--out',
+      partialFile,
+      '--workers',
+      '0',
+    ];
+
+    const h = Point.fromBase64Url(thresholdKey.electionKey);
+    const arbitrary = [
+      encrypt(h, Scalar.one, randomScalar(random)),
+      encrypt(h, Scalar.zero, randomScalar(random)),
+    ];
+    saveTally([arbitrary.map((x) => x.toJSON())]);
+    const refused = await electra(['trustee:decrypt', ...offlineDecrypt, ...secretOpts]);
+    assert.equal(refused.code, 1, refused.stdout);
+    assert.match(refused.stderr, /REFUSED TALLY_MISMATCH/);
+    assert.throws(() => readFileSync(partialFile), /ENOENT/);
+
+    saveTally(tally.ciphertexts);
+    const dec = await electra(['trustee:decrypt', ...offlineDecrypt, ...secretOpts]);
     assert.equal(dec.code, 0, dec.stderr);
     const partial = JSON.parse(readFileSync(partialFile, 'utf8'));
     assert.equal(partial.trustee, 1);
     const check = verifyPartialDecryption(
       fingerprintBytes(rows[0]!.fingerprint),
       thresholdKey,
-      cts.map((x) => Ciphertext.fromJSON(x.toJSON())),
+      tally.ciphertexts.flat().map((x) => Ciphertext.fromJSON(x)),
       partial,
     );
     assert.ok(check.ok, JSON.stringify(check));

@@ -3,25 +3,28 @@
  * partial decryption for trustees who work from a terminal (protocol §8). Every computation runs
  * here with the core; the server (or whoever carries the files) is an untrusted relay: each step
  * re-verifies everything it receives before building on it (the core's functions refuse a replaced
- * certificate, an altered commitment or dealing, a different transcript), and the secrets stay in
- * the local key file. The key file is saved before a message that depends on it is sent, so an
+ * certificate, an altered commitment or dealing, a different transcript, and — before decrypting —
+ * any ciphertexts that are not the tally recomputed from the verified public record, §8.4.1), and
+ * the secrets stay in the local key file. The key file is saved before a message that depends on it is sent, so an
  * interrupted step can simply be run again.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   baseMul,
-  Ciphertext,
   commitCoefficients,
-  createPartialDecryption,
   createTrusteeCertificate,
   dealShares,
   finalizeTrustee,
-  fingerprintBytes,
   initCore,
+  inlineBallotExecutor,
   systemRandom,
+  trusteePartialDecryption,
   verifyCeremony,
 } from '@electra/core';
+import { terminalProgressBar } from '../../verify/progress-bar.js';
+import { workerPoolExecutor } from '../../verify/worker-pool-executor.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
 import {
   type CeremonyStateJson,
@@ -30,6 +33,7 @@ import {
   loadSecrets,
   loadState,
   postJson,
+  recordChunks,
   saveSecrets,
   TRUSTEE_OPTIONS,
   TRUSTEE_OPTIONS_HELP,
@@ -305,27 +309,62 @@ ${TRUSTEE_OPTIONS_HELP}`,
   },
 };
 
+/** GET /api/elections/:id/tally (or a saved copy): what the server asks the trustee to decrypt. */
 interface EncryptedTallyJson {
-  fingerprint: string;
-  ciphertexts: { alpha: string; beta: string }[][];
-  received: { trustee: number }[];
+  electionId?: string;
+  fingerprint?: string;
+  counted?: number;
+  ciphertexts: unknown;
+  received?: { trustee: number }[];
 }
 
 export const trusteeDecryptCommand: CliCommand = {
   name: 'trustee:decrypt',
-  summary: 'Trustee: compute and submit your partial decryption of the encrypted tally',
-  usage: `Usage: electra trustee:decrypt --server <url> --token <t> --election <id> --key <file>
-       electra trustee:decrypt --in <tally.json> --out <partial.json> --key <file>
+  summary: 'Trustee: check the encrypted tally against the election record, then decrypt your share of it',
+  usage: `Usage: electra trustee:decrypt --server <url> --token <t> --election <id> --key <file> [--workers N]
+       electra trustee:decrypt --in <tally.json> --record <record.jsonl> --out <partial.json> --key <file> [--workers N]
 
-Fetches the encrypted tally (GET /api/elections/<id>/tally, or a saved copy with --in), computes
-your partial decryption with Chaum–Pedersen proofs (protocol §8.4) and submits it
-(POST /api/elections/<id>/partial-decryptions) or writes it to --out.
+Fetches the encrypted tally (GET /api/elections/<id>/tally, or a saved copy with --in) and, before
+your share is used, checks that it is the tally of the election (protocol §8.4.1), trusting nothing
+the server says: it reads the public election record (GET /api/elections/<id>/record, or --record),
+verifies it in full (protocol §11: hash chain, setup and ceremony, every ballot's signature and
+proofs, credential list, revote policy), checks that voting is closed (end-ballots) and that your key
+file is a share of that election's ceremony, recomputes the encrypted tally from the counted ballots
+and compares. Only when the ciphertexts are exactly that tally, under the record's election
+fingerprint, does it compute your partial decryption with Chaum–Pedersen proofs (protocol §8.4) and
+submit it (POST /api/elections/<id>/partial-decryptions) or write it to --out.
+
+Otherwise it computes and submits nothing, prints the reason and exits 1: TALLY_MISMATCH (not the
+recomputed tally, e.g. a single ballot), RECORD_INVALID, RECORD_UNREADABLE, BOARD_NOT_CLOSED,
+KEY_NOT_FOR_ELECTION, ELECTION_MISMATCH or TALLY_MALFORMED. Exit codes: 0 submitted (or already
+there), 1 refused or the server refused, 2 wrong usage.
+
+  --record <file>  With --in: the election record (the saved GET /api/elections/<id>/record)
+  --workers N      Worker threads for the ballot proofs (default: available CPUs; 0 = main thread)
 
 ${TRUSTEE_OPTIONS_HELP}`,
   async run(argv) {
-    const args = parseCommandArgs(this, argv, TRUSTEE_OPTIONS);
+    const args = parseCommandArgs(this, argv, {
+      ...TRUSTEE_OPTIONS,
+      record: { type: 'string' },
+      workers: { type: 'string' },
+    });
     if (!args) return 0;
     const a = trusteeArgs(args.values);
+    const recordFile = typeof args.values.record === 'string' ? args.values.record : undefined;
+    if (a.in !== undefined) {
+      if (!a.out) throw new UsageError('--out <partial.json> is required with --in');
+      if (!recordFile)
+        throw new UsageError(
+          '--record <record.jsonl> is required with --in: the tally is checked against it',
+        );
+    } else if (recordFile !== undefined) {
+      throw new UsageError('--record works with --in; with --server the record is fetched from the server');
+    }
+    const workersArg = typeof args.values.workers === 'string' ? args.values.workers : undefined;
+    const workers = workersArg === undefined ? availableParallelism() : Number(workersArg);
+    if (!Number.isSafeInteger(workers) || workers < 0 || workers > 256)
+      throw new UsageError('--workers expects an integer from 0 to 256');
     return reporting(async () => {
       await initCore();
       const secrets = loadSecrets(a);
@@ -340,22 +379,58 @@ ${TRUSTEE_OPTIONS_HELP}`,
         cliRuntime.out(`your partial decryption is already there (trustee ${secrets.index})\n`);
         return 0;
       }
-      const ciphertexts = tally.ciphertexts.flat().map((x) => Ciphertext.fromJSON(x));
-      const partial = createPartialDecryption(
-        fingerprintBytes(tally.fingerprint),
-        secrets,
-        ciphertexts,
-        random,
+      const source = recordFile
+        ? () => createReadStream(recordFile, { highWaterMark: 1 << 20 })
+        : () => recordChunks(a);
+      cliRuntime.out(
+        `checking the tally against the election record (${recordFile ?? 'GET /api/elections/<id>/record'})…\n`,
+      );
+      const bar = process.stderr.isTTY ? terminalProgressBar(process.stderr) : undefined;
+      let outcome: Awaited<ReturnType<typeof trusteePartialDecryption>>;
+      try {
+        outcome = await trusteePartialDecryption(
+          source,
+          {
+            ciphertexts: tally.ciphertexts,
+            ...(tally.fingerprint === undefined ? {} : { fingerprint: tally.fingerprint }),
+            ...(tally.counted === undefined ? {} : { counted: tally.counted }),
+            ...(a.election !== undefined
+              ? { electionId: a.election }
+              : tally.electionId === undefined
+                ? {}
+                : { electionId: tally.electionId }),
+          },
+          secrets,
+          random,
+          {
+            executor: workers === 0 ? inlineBallotExecutor : workerPoolExecutor(workers),
+            onProgress: bar ? (p) => bar.update(p) : undefined,
+          },
+        );
+      } finally {
+        bar?.done();
+      }
+      if (!outcome.ok) {
+        cliRuntime.err(
+          `REFUSED ${outcome.code}: ${outcome.message}\n` +
+            'nothing was decrypted and nothing was submitted: the ciphertexts are not the tally of this ' +
+            'election as its public record shows it (protocol §8.4.1)\n',
+        );
+        return 1;
+      }
+      const { partial, check } = outcome;
+      const s = check.report.summary;
+      cliRuntime.out(
+        `the record verifies (${s.ballots} ballots, ${check.tally.counted} counted) and the tally to decrypt is its recomputed tally (fingerprint ${check.fingerprint})\n`,
       );
       if (a.in !== undefined) {
-        if (!a.out) throw new UsageError('--out <partial.json> is required with --in');
-        writeFileSync(a.out, `${JSON.stringify(partial, null, 2)}\n`);
+        writeFileSync(a.out!, `${JSON.stringify(partial, null, 2)}\n`);
         cliRuntime.out(`wrote the partial decryption of trustee ${secrets.index} to ${a.out}\n`);
         return 0;
       }
       await postJson(a, `/api/elections/${encodeURIComponent(a.election!)}/partial-decryptions`, partial);
       cliRuntime.out(
-        `submitted the partial decryption of trustee ${secrets.index} (${ciphertexts.length} ciphertexts)\n`,
+        `submitted the partial decryption of trustee ${secrets.index} (${check.ciphertexts.length} ciphertexts)\n`,
       );
       return 0;
     });

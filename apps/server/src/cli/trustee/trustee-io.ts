@@ -174,6 +174,19 @@ export async function getJson(a: TrusteeArgs, path: string): Promise<unknown> {
   return http(a, 'GET', path);
 }
 
+/**
+ * The public election record (GET /api/elections/:id/record), streamed chunk by chunk: the trustee's
+ * tally check reads it line by line (and a second time for the revotes), never whole in memory.
+ */
+export async function* recordChunks(a: TrusteeArgs): AsyncGenerator<Uint8Array> {
+  const path = `/api/elections/${encodeURIComponent(a.election!)}/record`;
+  const res = await fetch(new URL(path, a.server).toString());
+  if (!res.ok || !res.body) {
+    throw new TrusteeRemoteError(res.status, `HTTP_${res.status}`, `GET ${path} answered ${res.status}`);
+  }
+  yield* res.body;
+}
+
 export async function postJson(a: TrusteeArgs, path: string, body: unknown): Promise<unknown> {
   return http(a, 'POST', path, body);
 }
