@@ -43,17 +43,39 @@ interface Claimed extends Record<string, unknown> {
   slot: number;
 }
 
-function when(d: Date | null, timeZone: string): string {
-  if (!d) return 'when the election officer opens it';
-  const shown = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone }).format(
-    d,
-  );
-  return `${shown} (${timeZone})`;
+/**
+ * A closing time as voters read it: "Sunday 5 April 2026 at 17:30 (Africa/Lagos)", in the election's
+ * time zone. Assembled from parts so the wording does not change with the ICU version.
+ */
+function formatWhen(d: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')} at ${part('hour')}:${part('minute')} (${timeZone})`;
+}
+
+/**
+ * When voting ends, as a sentence. These mails go out only while the election is open (invitation,
+ * reminder), so the opening time is past and never announced: an officer may have opened before
+ * `opensAt`. Without `closesAt` nobody knows when voting ends: the officer closes it by hand.
+ */
+function closingSentence(e: Pick<Election, 'closesAt' | 'timeZone'>): string {
+  return e.closesAt
+    ? `Voting closes on ${formatWhen(e.closesAt, e.timeZone)}.`
+    : 'No closing time is set: the election officer closes voting by hand, so do not wait until the last moment.';
 }
 
 export function notificationText(
   kind: NotificationKind,
-  e: Pick<Election, 'id' | 'title' | 'opensAt' | 'closesAt' | 'timeZone'>,
+  e: Pick<Election, 'id' | 'title' | 'closesAt' | 'timeZone'>,
   fullName: string,
   publicUrl: string,
 ): { subject: string; text: string } {
@@ -61,13 +83,13 @@ export function notificationText(
   if (kind === 'invitation') {
     return {
       subject: `You are invited to vote: ${e.title}`,
-      text: `Dear ${fullName},\n\nYou are on the voter roll of "${e.title}".\nVoting is open until ${when(e.closesAt, e.timeZone)}.\n\nVote here: ${link}\n\nYour ballot is encrypted in your browser; nobody, including the election officers, can see how you voted.\n`,
+      text: `Dear ${fullName},\n\nYou are on the voter roll of "${e.title}" and voting is open now.\n${closingSentence(e)}\n\nVote here: ${link}\n\nYour ballot is encrypted in your browser; nobody, including the election officers, can see how you voted.\n`,
     };
   }
   if (kind === 'reminder') {
     return {
       subject: `Reminder: vote in ${e.title}`,
-      text: `Dear ${fullName},\n\nYou have not voted yet in "${e.title}".\nVoting closes ${when(e.closesAt, e.timeZone)}.\n\nVote here: ${link}\n`,
+      text: `Dear ${fullName},\n\nYou have not voted yet in "${e.title}", and voting is still open.\n${closingSentence(e)}\n\nVote here: ${link}\n`,
     };
   }
   return {
