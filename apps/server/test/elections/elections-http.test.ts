@@ -245,28 +245,50 @@ describe('lifecycle', () => {
     assert.equal(entries[1]!.actor, ea.officer.user.id);
   });
 
-  test('a failing board opener rolls the opening back', async () => {
+  test('a failing board opener is 409 BOARD_OPEN_FAILED and leaves nothing half-done', async () => {
     const { id } = await createElection(ea);
     const version = await forceState(tdb.db, id, 'ready');
-    ea.elections.setOpenBoard(async () => {
-      throw new Error('no credentials');
+    // The opener gets as far as writing a setup event on the board, then fails.
+    ea.elections.setOpenBoard(async (electionId, tx) => {
+      await tx.query(
+        'test.setup_event',
+        `INSERT INTO board_events (election_id, height, type, payload, parent, hash)
+         VALUES ($1, 0, 'setup', '{}'::jsonb, repeat('A', 43), repeat('B', 43))`,
+        [electionId],
+      );
+      throw new Error('credential 3 is not a group element');
     });
+    let r: Awaited<ReturnType<typeof move>>;
     try {
-      const r = await move(id, 'open', version);
-      assert.equal(r.statusCode, 500);
+      r = await move(id, 'open', version);
     } finally {
       ea.elections.setOpenBoard(async (electionId) => {
         ea.boardOpened.push(electionId);
       });
     }
-    const { rows } = await tdb.db.query<{ state: string }>('t', 'SELECT state FROM elections WHERE id = $1', [
-      id,
-    ]);
-    assert.equal(rows[0]!.state, 'ready');
+    assert.equal(r.statusCode, 409, r.body);
+    const error = (r.json() as { error: { code: string; message: string; requestId: string } }).error;
+    assert.equal(error.code, 'BOARD_OPEN_FAILED');
+    assert.match(error.message, /stays ready/);
+    assert.doesNotMatch(error.message, /group element/, 'the internal cause stays in the log');
+    assert.equal(error.requestId, r.headers['x-request-id']);
+    const e = (await ea.app.inject({ url: `/api/elections/${id}`, headers: auth(ea.officer) })).json();
+    assert.equal(e.state, 'ready');
+    assert.equal(e.version, version, 'the version did not move');
+    const { rows } = await tdb.db.query<{ n: string }>(
+      't',
+      'SELECT count(*) AS n FROM board_events WHERE election_id = $1',
+      [id],
+    );
+    assert.equal(Number(rows[0]!.n), 0, 'no board event');
     assert.equal(
       (await ea.audit.list({ target: `election:${id}`, actionPrefix: 'election.open', limit: 5 })).length,
       0,
     );
+    // Once the board can be opened, the same request succeeds.
+    const again = await move(id, 'open', version);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().state, 'open');
   });
 
   test('cancel is allowed per the state machine, and nothing after it', async () => {

@@ -16,6 +16,11 @@ export const ELECTION_ERROR_STATUS = {
   ELIGIBILITY_NOT_LIST: 409,
   /** some user ids / CSV entries match no account; nothing was changed */
   VOTER_LIST_INVALID: 422,
+  /**
+   * opening failed because the board's setup event could not be written (casting's opener threw):
+   * nothing changed, the election is still ready; the cause is logged under the request id
+   */
+  BOARD_OPEN_FAILED: 409,
   /** the results export needs a tallied election whose result is stored */
   RESULTS_UNAVAILABLE: 409,
 } as const satisfies Record<string, number>;

@@ -80,6 +80,7 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     closeBoard: async (id, tx) => closeBoard?.(id, tx),
     canOpen: () => openBoard !== undefined,
     onTransition: () => scheduler?.kick(),
+    logger: deps.logger,
   });
   const notifier = deps.mailer
     ? new ElectionNotifier({

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../store/database.js';
+import { isConnectionError, isRetryableTransactionError } from '../../store/pg-errors.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { Election, ElectionDraftInput, ElectionPatchInput } from './election.js';
 import { questionsOf } from './election.js';
@@ -31,7 +32,8 @@ export type ElectionFailureCode =
   | 'ELECTION_NOT_EDITABLE'
   | 'INVALID_ELECTION_STATE'
   | 'ELIGIBILITY_NOT_LIST'
-  | 'VOTER_LIST_INVALID';
+  | 'VOTER_LIST_INVALID'
+  | 'BOARD_OPEN_FAILED';
 
 export type ElectionResult =
   | { ok: true; election: Election }
@@ -62,6 +64,8 @@ export interface ElectionsServiceDeps {
   canOpen?: () => boolean;
   onTransition?: TransitionListener;
   newId?: () => string;
+  /** Where a board opener's failure is logged in full (the caller only gets BOARD_OPEN_FAILED). */
+  logger?: { error(obj: object, msg: string): void };
 }
 
 /** Thrown inside a transaction to roll it back with a typed failure. */
@@ -69,10 +73,17 @@ class Refusal extends Error {
   constructor(
     readonly code: ElectionFailureCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
+
+/** What an officer reads when the board's setup event could not be written (details: server log). */
+export const BOARD_OPEN_FAILED_MESSAGE =
+  'The board could not be opened (its setup event could not be written from the ceremony and the ' +
+  'credential list), so the election stays ready and nothing was published; the server log has the ' +
+  'cause under this request id';
 
 function mergePatch(current: Election, patch: ElectionPatchInput): ElectionDraftInput {
   return {
@@ -179,7 +190,7 @@ export class ElectionsService {
     }
     const moved = await this.deps.elections.setState(tx, electionId, from, to);
     if (!moved) throw new Error(`election ${electionId} is not ${from} any more`);
-    if (to === 'open') await this.deps.openBoard!(electionId, tx);
+    if (to === 'open') await this.openBoard(electionId, tx, ctx);
     if (from === 'open' && to === 'closed') await this.deps.closeBoard?.(electionId, tx);
     await this.deps.audit.append(
       {
@@ -192,6 +203,27 @@ export class ElectionsService {
       tx,
     );
     return moved;
+  }
+
+  /**
+   * The board's setup event, inside the opening transaction. A failure of the opener itself (missing
+   * or unusable ceremony data, a credential that does not decode, …) becomes the typed refusal
+   * BOARD_OPEN_FAILED; the transaction rolls back, so the election stays `ready`, its version and the
+   * audit log unchanged, and whatever the opener wrote to the board is gone with it. Database errors
+   * that mean "run it again" (serialization, deadlock, lost connection) are rethrown as they are so
+   * the transaction is retried.
+   */
+  private async openBoard(electionId: string, tx: Queryable, ctx: ActionContext): Promise<void> {
+    try {
+      await this.deps.openBoard!(electionId, tx);
+    } catch (err) {
+      if (isRetryableTransactionError(err) || isConnectionError(err)) throw err;
+      this.deps.logger?.error(
+        { err, electionId, requestId: ctx.requestId ?? undefined },
+        'opening the board of an election failed; the election stays ready',
+      );
+      throw new Refusal('BOARD_OPEN_FAILED', BOARD_OPEN_FAILED_MESSAGE, { cause: err });
+    }
   }
 
   /**
