@@ -99,6 +99,14 @@ async function shot(page: Page, name: string): Promise<void> {
   if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true });
 }
 
+/** Confirms `action` in the app's modal dialog (ui/dialog.ts) that its button opened. */
+async function confirmInDialog(page: Page, action: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: `${action}?` });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: action, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** A browser context signed in as `who` (the session the sign-in screen would store). */
 async function contextAs(
   who: Session & { email: string; userId: string },
@@ -134,14 +142,20 @@ describe('officer console', () => {
   let electionId: string;
   let ctx: BrowserContext;
   let page: Page;
+  const nativeDialogs: string[] = [];
 
   before(async () => {
     ctx = await contextAs(officer, ['officer']);
     page = await ctx.newPage();
-    page.on('dialog', (d) => void d.accept());
+    // the app never uses window.confirm()/alert(): a native dialog is dismissed and fails the suite
+    page.on('dialog', (d) => {
+      nativeDialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
   });
   after(async () => {
     await ctx?.close();
+    assert.deepEqual(nativeDialogs, []);
   });
 
   test('the officer writes an election in the editor; a refused rule is shown at its field', async () => {
@@ -264,7 +278,35 @@ describe('officer console', () => {
     await page.getByRole('button', { name: 'Name the trustees' }).click();
     await page.locator('[data-testid=trustees-named]').waitFor();
     await axe(page, 'manage (draft)');
-    await page.getByRole('button', { name: 'Start the key ceremony' }).click();
+    // the confirmation is the app's modal dialog: named, described, focus inside, Escape dismisses
+    // and gives focus back to the button that opened it
+    const start = page.getByRole('button', { name: 'Start the key ceremony' });
+    await start.click();
+    const dialog = page.getByRole('dialog', { name: 'Start the key ceremony?' });
+    await dialog.waitFor();
+    assert.equal(
+      await dialog.getAttribute('aria-describedby').then((id) => page.textContent(`#${id}`)),
+      'The ballot can no longer be edited once the ceremony starts.',
+    );
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('dialog') !== null), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Start the key ceremony');
+    await axe(page, 'confirmation dialog');
+    await shot(page, '22a-admin-confirm.png');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Start the key ceremony');
+    assert.equal(
+      (await expectOk(s.api, { path: `/api/elections/${electionId}`, token: officer.token })).body.state,
+      'draft',
+    );
+    // Cancel dismisses too; then the keyboard confirms (focus starts on the confirm button)
+    await start.click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await start.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
     await page.getByText('State: key ceremony').waitFor();
     await page.getByText(/Phase: certificates/).waitFor();
     await axe(page, 'manage (ceremony)');
@@ -279,6 +321,7 @@ describe('officer console', () => {
       await tp.context().close();
     }
     await page.getByRole('button', { name: 'Open voting now' }).click();
+    await confirmInDialog(page, 'Open voting now');
     await page.getByText('State: open').waitFor();
     await page
       .locator('[data-testid=turnout]')
@@ -317,11 +360,20 @@ describe('officer console', () => {
     await axe(page, 'manage (open, turnout)');
     await shot(page, '23-admin-turnout.png');
     await page.getByRole('button', { name: 'Close voting' }).click();
+    // an irreversible action: focus starts on Cancel
+    assert.equal(
+      await page
+        .getByRole('dialog', { name: 'Close voting?' })
+        .evaluate((d) => d.contains(document.activeElement) && document.activeElement?.textContent),
+      'Cancel',
+    );
+    await confirmInDialog(page, 'Close voting');
     await page.getByText('State: closed').waitFor();
   });
 
   test('tally: the trustees decrypt in their browsers; the officer publishes and exports', async () => {
     await page.getByRole('button', { name: 'Compute the encrypted tally' }).click();
+    await confirmInDialog(page, 'Compute the encrypted tally');
     await page.getByText('State: counting').waitFor({ timeout: 30_000 });
     await page
       .locator('[data-testid=tally-status]')
@@ -340,6 +392,7 @@ describe('officer console', () => {
     await page.getByText('State: counted').waitFor({ timeout: 60_000 });
     await axe(page, 'manage (tallied)');
     await page.getByRole('button', { name: 'Publish the results' }).click();
+    await confirmInDialog(page, 'Publish the results');
     await page.getByText('State: results published').waitFor();
     const results = (await expectOk(s.api, { path: `/api/elections/${electionId}/results` })).body as {
       counted: number;

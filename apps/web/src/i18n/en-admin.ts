@@ -120,7 +120,8 @@ export const enAdmin = {
     title: 'Manage: {title}',
     state: 'State: {state}',
     editDraft: 'Edit the draft',
-    confirm: 'Are you sure? {action}',
+    confirm: '{action}?',
+    keepElection: 'Keep the election',
     trustees: 'Trustees',
     trusteesIntro:
       'Name the trustees who hold the decryption key (Electra holds one more share itself), and how many must cooperate to decrypt.',

@@ -26,6 +26,9 @@ export const en = {
     notFound: 'This page does not exist.',
     footer: 'Electra — end-to-end verifiable voting. Every ballot is encrypted on your device.',
   },
+  dialog: {
+    cancel: 'Cancel',
+  },
   home: {
     title: 'Welcome to Electra',
     intro:

@@ -1,14 +1,16 @@
 /**
  * Shared pieces of the officer/admin console: who may see it (roles from the session), the
  * maintenance banner, labelled form fields with an error slot the editor can fill from the field the
- * API names, confirmations, and the two kinds of request `lib/api.ts` does not make — a CSV upload
- * and a file download — both with the session's Bearer token (an <a href> cannot carry it).
+ * API names, confirmations (in the shared modal dialog of ui/dialog.ts), and the two kinds of request
+ * `lib/api.ts` does not make — a CSV upload and a file download — both with the session's Bearer
+ * token (an <a href> cannot carry it).
  */
 import { t } from '../../i18n/t.js';
 import { ApiError, api, session } from '../../lib/api.js';
 import { type Child, h, uid } from '../../lib/dom.js';
 import { navigate } from '../../lib/router.js';
 import { link, title } from '../../ui/common.js';
+import { confirmDialog } from '../../ui/dialog.js';
 
 export type Role = 'voter' | 'officer' | 'admin' | 'auditor' | 'trustee';
 
@@ -122,8 +124,21 @@ export function section(heading: string, ...children: Child[]): HTMLElement {
   );
 }
 
-export function confirmed(action: string): boolean {
-  return window.confirm(t('manage.confirm', { action }));
+/**
+ * Asks before an action, in the app's modal dialog (ui/dialog.ts): titled "<action>?", described by
+ * its consequence, confirmed by a button that repeats the action. Resolves to true when confirmed.
+ */
+export function confirmed(
+  action: string,
+  consequence: string,
+  o: { danger?: boolean; cancel?: string; signal?: AbortSignal } = {},
+): Promise<boolean> {
+  return confirmDialog({
+    title: t('manage.confirm', { action }),
+    message: consequence,
+    confirm: action,
+    ...o,
+  });
 }
 
 async function authorizedFetch(path: string, init: RequestInit, retried = false): Promise<Response> {

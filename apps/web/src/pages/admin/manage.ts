@@ -85,6 +85,18 @@ export const managePage: Screen = async (main, { id }, signal) => {
       );
     }
   };
+  /** Asks in the modal dialog (admin-kit `confirmed`); runs the action in `out` once confirmed. */
+  const ask = (
+    out: HTMLElement,
+    action: string,
+    consequence: string,
+    run: () => Promise<unknown>,
+    o: { danger?: boolean; cancel?: string } = {},
+  ) => {
+    void confirmed(action, consequence, { ...o, signal }).then((yes) => {
+      if (yes) void act(out, run);
+    });
+  };
   const transition = (to: string) =>
     api(`/api/elections/${electionId}/transitions`, { body: { to, version: e.version }, signal });
 
@@ -189,8 +201,9 @@ export const managePage: Screen = async (main, { id }, signal) => {
     if (e.state === 'draft' && c.trustees.length > 0) {
       controls.push(
         button(t('manage.startCeremony'), () => {
-          if (confirmed(t('manage.startConfirm')))
-            void act(out, () => api(`/api/elections/${electionId}/ceremony`, { method: 'POST', signal }));
+          ask(out, t('manage.startCeremony'), t('manage.startConfirm'), () =>
+            api(`/api/elections/${electionId}/ceremony`, { method: 'POST', signal }),
+          );
         }),
       );
     }
@@ -201,13 +214,17 @@ export const managePage: Screen = async (main, { id }, signal) => {
         button(
           t('manage.abortCeremony'),
           () => {
-            if (confirmed(t('manage.abortConfirm')))
-              void act(out, () =>
+            ask(
+              out,
+              t('manage.abortCeremony'),
+              t('manage.abortConfirm'),
+              () =>
                 api(`/api/elections/${electionId}/ceremony/abort`, {
                   body: { reason: reason.input.value.trim() || 'aborted by an officer' },
                   signal,
                 }),
-              );
+              { danger: true },
+            );
           },
           { className: 'secondary' },
         ),
@@ -286,13 +303,13 @@ export const managePage: Screen = async (main, { id }, signal) => {
     if (next.includes('open'))
       actions.push(
         button(t('manage.open'), () => {
-          if (confirmed(t('manage.openConfirm'))) void act(out, () => transition('open'));
+          ask(out, t('manage.open'), t('manage.openConfirm'), () => transition('open'));
         }),
       );
     if (next.includes('closed'))
       actions.push(
         button(t('manage.close'), () => {
-          if (confirmed(t('manage.closeConfirm'))) void act(out, () => transition('closed'));
+          ask(out, t('manage.close'), t('manage.closeConfirm'), () => transition('closed'), { danger: true });
         }),
       );
     if (next.includes('cancelled'))
@@ -300,7 +317,10 @@ export const managePage: Screen = async (main, { id }, signal) => {
         button(
           t('manage.cancel'),
           () => {
-            if (confirmed(t('manage.cancelConfirm'))) void act(out, () => transition('cancelled'));
+            ask(out, t('manage.cancel'), t('manage.cancelConfirm'), () => transition('cancelled'), {
+              danger: true,
+              cancel: t('manage.keepElection'),
+            });
           },
           { className: 'secondary' },
         ),
@@ -317,8 +337,9 @@ export const managePage: Screen = async (main, { id }, signal) => {
     if (e.state === 'closed') {
       actions.append(
         button(t('manage.startTally'), () => {
-          if (confirmed(t('manage.tallyConfirm')))
-            void act(out, () => api(`/api/elections/${electionId}/tally`, { method: 'POST', signal }));
+          ask(out, t('manage.startTally'), t('manage.tallyConfirm'), () =>
+            api(`/api/elections/${electionId}/tally`, { method: 'POST', signal }),
+          );
         }),
       );
       return section(t('manage.tally'), actions, out);
@@ -362,8 +383,13 @@ export const managePage: Screen = async (main, { id }, signal) => {
     if (e.state === 'tallied')
       actions.append(
         button(t('manage.publish'), () => {
-          if (confirmed(t('manage.publishConfirm')))
-            void act(out, () => api(`/api/elections/${electionId}/publish`, { method: 'POST', signal }));
+          ask(
+            out,
+            t('manage.publish'),
+            t('manage.publishConfirm'),
+            () => api(`/api/elections/${electionId}/publish`, { method: 'POST', signal }),
+            { danger: true },
+          );
         }),
       );
     return section(
