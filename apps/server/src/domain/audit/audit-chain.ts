@@ -54,19 +54,35 @@ function uint64(n: bigint): Buffer {
   return frame(T_UINT, b);
 }
 
-/** The exact bytes that are hashed for one entry. */
-export function encodeAuditRecord(r: UnhashedAuditRecord): Buffer {
-  if (r.prevHash.length !== 32) throw new RangeError('audit: prevHash must be 32 bytes');
+/** The framed tag: the first bytes of every entry's encoding. */
+export const AUDIT_TAG_FRAME: Buffer = str(AUDIT_HASH_TAG);
+
+/**
+ * The framed fields an appender knows before it holds the chain (actor … details): the encoding's
+ * middle, between time and the previous hash. `electra_audit_append` (migration 0008) frames seq,
+ * time and the previous hash around it, exactly as `encodeAuditRecord` does.
+ */
+export function encodeAuditFields(
+  r: Pick<AuditRecord, 'actor' | 'action' | 'target' | 'ip' | 'requestId' | 'details'>,
+): Buffer {
   return Buffer.concat([
-    str(AUDIT_HASH_TAG),
-    uint64(r.seq),
-    str(r.time.toISOString()),
     str(r.actor),
     str(r.action),
     optStr(r.target),
     optStr(r.ip),
     optStr(r.requestId),
     str(canonicalDetailsJson(r.details)),
+  ]);
+}
+
+/** The exact bytes that are hashed for one entry. */
+export function encodeAuditRecord(r: UnhashedAuditRecord): Buffer {
+  if (r.prevHash.length !== 32) throw new RangeError('audit: prevHash must be 32 bytes');
+  return Buffer.concat([
+    AUDIT_TAG_FRAME,
+    uint64(r.seq),
+    str(r.time.toISOString()),
+    encodeAuditFields(r),
     frame(T_BYTES, r.prevHash),
   ]);
 }

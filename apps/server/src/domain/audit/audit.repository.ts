@@ -7,11 +7,12 @@
  */
 import type { Database, Queryable } from '../../store/database.js';
 import {
-  AUDIT_GENESIS_HASH,
+  AUDIT_TAG_FRAME,
   type AuditChainBreak,
   AuditChainVerifier,
   type AuditRecord,
   computeAuditHash,
+  encodeAuditFields,
   normalizeDetails,
   sanitizeText,
 } from './audit-chain.js';
@@ -78,9 +79,6 @@ function clip(s: string | null | undefined, max: number): string | null {
   return clean.length > max ? clean.slice(0, max) : clean;
 }
 
-const isDatabase = (q: Queryable): q is Database =>
-  typeof (q as Partial<Database>).transaction === 'function';
-
 export class AuditRepository implements AuditSink {
   constructor(private readonly db: Database) {}
 
@@ -103,48 +101,44 @@ export class AuditRepository implements AuditSink {
       requestId: clip(entry.requestId, 200),
       details: normalizeDetails(entry.details),
     };
-    if (tx && !isDatabase(tx)) return this.insert(base, tx);
-    return this.db.transaction('audit.append', (t) => this.insert(base, t));
+    return this.insert(base, tx ?? this.db);
   }
 
+  /**
+   * One statement (migration 0008): lock, read the head, hash, insert. Stand-alone, it is its own
+   * transaction, so the chain's lock is held for that statement only; inside a caller's transaction
+   * the lock lasts until that transaction ends (append last, just before it commits).
+   */
   private async insert(
     base: Pick<AuditRecord, 'actor' | 'action' | 'target' | 'ip' | 'requestId' | 'details'>,
-    tx: Queryable,
+    q: Queryable,
   ): Promise<AuditRecord> {
-    await tx.query('audit.lock', 'SELECT pg_advisory_xact_lock($1::bigint)', [AUDIT_APPEND_LOCK_KEY]);
-    const { rows } = await tx.query<{
-      seq: string | null;
-      hash: Buffer | null;
-      time: Date | null;
-      now: Date;
-    }>(
-      'audit.head',
-      `SELECT h.seq, h.hash, h.time, date_trunc('milliseconds', clock_timestamp()) AS now
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT seq, hash, time FROM audit_log ORDER BY seq DESC LIMIT 1) h ON true`,
-    );
-    const head = rows[0]!;
-    const seq = head.seq === null ? 1n : BigInt(head.seq) + 1n;
-    // Time never goes backwards along the chain, even if the database clock is stepped back.
-    const time = head.time && head.time > head.now ? head.time : head.now;
-    const unhashed = { ...base, seq, time, prevHash: head.hash ?? AUDIT_GENESIS_HASH };
-    const record: AuditRecord = { ...unhashed, hash: computeAuditHash(unhashed) };
-    await tx.query(
-      'audit.insert',
-      `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    const { rows } = await q.query<{ seq: string; time: Date; prev_hash: Buffer; hash: Buffer }>(
+      'audit.append',
+      'SELECT seq, time, prev_hash, hash FROM electra_audit_append($1::bigint, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)',
       [
-        record.seq.toString(),
-        record.time.toISOString(),
-        record.actor,
-        record.action,
-        record.target,
-        record.ip,
-        record.requestId,
-        JSON.stringify(record.details),
-        record.prevHash,
-        record.hash,
+        AUDIT_APPEND_LOCK_KEY,
+        AUDIT_TAG_FRAME,
+        encodeAuditFields(base),
+        base.actor,
+        base.action,
+        base.target,
+        base.ip,
+        base.requestId,
+        JSON.stringify(base.details),
       ],
     );
+    const r = rows[0]!;
+    const record: AuditRecord = {
+      ...base,
+      seq: BigInt(r.seq),
+      time: r.time,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    };
+    // The database framed part of the hashed bytes: check it agrees with the documented encoding.
+    if (!computeAuditHash(record).equals(record.hash))
+      throw new Error('audit: the stored entry hash does not match its encoding');
     return record;
   }
 
