@@ -94,16 +94,14 @@ export async function appendBoardEvent(
   }
   const payloadJson = canonicalJson(payload);
   const appended = appendEvent(head, type, payload);
+  // One round trip for the event and the new head: the head's row lock is held until commit.
   await tx.query(
     'board.append',
-    `INSERT INTO board_events (election_id, height, type, payload, parent, hash)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
-    [electionId, head.height, type, payloadJson, head.hash, appended.hash],
-  );
-  await tx.query(
-    'board.advance_head',
-    'UPDATE board_heads SET height = $2, head = $3 WHERE election_id = $1',
-    [electionId, appended.head.height, appended.hash],
+    `WITH event AS (
+       INSERT INTO board_events (election_id, height, type, payload, parent, hash)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6))
+     UPDATE board_heads SET height = $7, head = $6 WHERE election_id = $1`,
+    [electionId, head.height, type, payloadJson, head.hash, appended.hash, appended.head.height],
   );
   return { height: head.height, hash: appended.hash, event: appended.event };
 }
