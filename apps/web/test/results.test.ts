@@ -5,6 +5,8 @@
  * listening server; the page is served by the web kit's server and its /api requests are forwarded
  * to the tally server unchanged. The verifier is given the downloaded record as a file, as a
  * voter or observer would, and must find every check of protocol §11 passing, result included.
+ * Trustees decrypt in their browsers only the tally their crypto worker recomputes from the record
+ * (protocol §8.4.1): a server answering the tally request with one voter's ballot is refused.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -81,11 +83,30 @@ after(async () => {
   await kit?.close();
 });
 
-/** Serve the page from the web kit and answer its /api requests with the tally server. */
-async function forwardApi(context: BrowserContext): Promise<void> {
+type TallyAnswer = { ciphertexts: unknown[][]; counted: number } & Record<string, unknown>;
+
+/**
+ * Serve the page from the web kit and answer its /api requests with the tally server; the record
+ * (which the tally kit's app does not route) straight from the board, as GET …/record does. `tamper`
+ * plays a malicious server: it rewrites the tally answer. Returns the requests seen ("METHOD path").
+ */
+async function forwardApi(
+  context: BrowserContext,
+  tamper?: (tally: TallyAnswer) => TallyAnswer,
+): Promise<string[]> {
+  const seen: string[] = [];
   await context.route('**/api/**', async (route) => {
     const req = route.request();
     const url = new URL(req.url());
+    seen.push(`${req.method()} ${url.pathname}`);
+    const record = /^\/api\/elections\/([^/]+)\/record$/.exec(url.pathname);
+    if (record && req.method() === 'GET') {
+      let text = '';
+      for await (const chunk of streamRecord(tdb.db, record[1]!, await boardHead(tdb.db, record[1]!)))
+        text += chunk;
+      await route.fulfill({ status: 200, contentType: 'application/x-ndjson', body: text });
+      return;
+    }
     const r = await fetch(`${tallyUrl}${url.pathname}${url.search}`, {
       method: req.method(),
       headers: await req.allHeaders(),
@@ -95,8 +116,14 @@ async function forwardApi(context: BrowserContext): Promise<void> {
     r.headers.forEach((v, k) => {
       headers[k] = v;
     });
-    await route.fulfill({ status: r.status, headers, body: Buffer.from(await r.arrayBuffer()) });
+    let body = Buffer.from(await r.arrayBuffer());
+    if (tamper && req.method() === 'GET' && url.pathname.endsWith('/tally') && r.ok) {
+      body = Buffer.from(JSON.stringify(tamper(JSON.parse(body.toString('utf8')) as TallyAnswer)));
+      delete headers['content-length'];
+    }
+    await route.fulfill({ status: r.status, headers, body });
   });
+  return seen;
 }
 
 describe('trustees decrypt the tally in their browsers', () => {
@@ -161,6 +188,10 @@ describe('trustees decrypt the tally in their browsers', () => {
         (await page.textContent('[data-testid=partial-accepted]'))!,
         new RegExp(`trustee ${j}\\) was verified and accepted`),
       );
+      // the worker checked the served tally against the record it verified (§8.4.1)
+      await page
+        .getByText('The tally is the one recomputed from the public record (2 ballots, 2 counted).')
+        .waitFor();
       if (SHOTS && j === 2)
         await page.screenshot({ path: join(SHOTS, '13-trustee-decrypt.png'), fullPage: true });
       await context.close();
@@ -170,6 +201,83 @@ describe('trustees decrypt the tally in their browsers', () => {
       verification: { valid: boolean };
     };
     assert.deepEqual([status.state, status.verification.valid], ['tallied', true]);
+  });
+
+  test('a server that serves one voter’s ballot as the tally is refused in the browser (TALLY_MISMATCH); nothing is sent', async () => {
+    const e3 = await openElection(t, [
+      [
+        [
+          [1, 0, 0],
+          [0, 0, 1, 0],
+        ],
+      ],
+      [
+        [
+          [0, 0, 1],
+          [1, 0, 0, 0],
+        ],
+      ],
+    ]);
+    await closeElection(t, e3.id);
+    const start = await fetch(`${tallyUrl}/api/elections/${e3.id}/tally`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.officer.token}` },
+    });
+    assert.equal(start.status, 201, await start.text());
+    // the first voter's ballot, as a malicious server would hand it to the trustees
+    let record = '';
+    for await (const chunk of streamRecord(tdb.db, e3.id, await boardHead(tdb.db, e3.id))) record += chunk;
+    const ballotLine = record.split('\n').find((l) => l.includes('"type":"ballot"'))!;
+    const single = (JSON.parse(ballotLine).payload as { answers: { choices: unknown[] }[] }).answers.map(
+      (a) => a.choices,
+    );
+
+    const keyPath = join(tmpdir(), `trustee-1-${e3.id}.json`);
+    writeFileSync(
+      keyPath,
+      JSON.stringify(exportKeyFile(e3.ceremony.secrets[1]!, 'passphrase of trustee 1', systemRandom)),
+    );
+    const context = await kit.browser.newContext();
+    const seen = await forwardApi(context, (x) => ({ ...x, ciphertexts: single, counted: 1 }));
+    const session = JSON.stringify({ accessToken: t.trustees[0]!.token, refreshToken: 'unused' });
+    await context.addInitScript((s) => sessionStorage.setItem('electra.session', s), session);
+    const page = await context.newPage();
+    await page.goto(`${kit.url}/e/${e3.id}/trustee`);
+    await page.getByRole('heading', { name: 'Trustee: decrypt the tally' }).waitFor();
+    await page.setInputFiles('#key-file', keyPath);
+    await page.fill('#passphrase', 'passphrase of trustee 1');
+    await page.click('button[type=submit]');
+    await page
+      .getByRole('alert')
+      .getByText(/Refused: what the server asked you to decrypt is not the tally recomputed/)
+      .waitFor({ timeout: 60_000 });
+    assert.match(
+      (await page.textContent('[data-testid=refusal-detail]'))!,
+      /the ciphertexts to decrypt are not the tally of the record's 2 counted ballots/,
+    );
+    await page.getByText('Nothing was decrypted and nothing was sent.').waitFor();
+    const axe = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    assert.deepEqual(
+      axe.violations.map((v) => v.id),
+      [],
+    );
+    // the worker read the record; nothing was posted
+    assert.ok(seen.includes(`GET /api/elections/${e3.id}/record`), seen.join('\n'));
+    assert.deepEqual(
+      seen.filter((x) => x.startsWith('POST')),
+      [],
+    );
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, '13b-trustee-refused.png'), fullPage: true });
+    await context.close();
+    const status = (await (await fetch(`${tallyUrl}/api/elections/${e3.id}/tally`)).json()) as {
+      received: { trustee: number }[];
+    };
+    assert.deepEqual(
+      status.received.map((r) => r.trustee),
+      [0],
+    );
   });
 });
 

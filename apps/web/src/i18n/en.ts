@@ -243,8 +243,14 @@ export const en = {
     passphrase: 'Passphrase of the key file',
     local:
       'The key file and the passphrase stay on this device; only the partial decryption and its proof are sent.',
-    decrypt: 'Compute and submit my partial decryption',
-    computing: 'Opening the key file and computing the partial decryption…',
+    check:
+      'Before anything is decrypted, this browser downloads the election’s public record, verifies every ballot on it, recomputes the encrypted tally itself and refuses unless the server asked for exactly that tally.',
+    decrypt: 'Check the tally, then compute and submit my partial decryption',
+    computing: 'Opening the key file and checking the tally against the public record…',
+    checkProgress: 'Checking the tally against the public record',
+    checking: '{n} events read, {b} ballots verified',
+    checked: 'The tally is the one recomputed from the public record ({ballots} ballots, {counted} counted).',
+    refused: 'Nothing was decrypted and nothing was sent. Tell the other trustees and the election officer.',
     accepted: 'Your partial decryption (trustee {index}) was verified and accepted at board height {height}.',
     already: 'Your partial decryption (trustee {index}) is already in.',
   },
@@ -368,6 +374,16 @@ export const en = {
     KEYFILE_NOT_TRUSTEE: 'This key file does not belong to a trustee.',
     KEYFILE_LOCKED: 'Open your key file first.',
     KEYFILE_NO_SHARE: 'This key file has no final share: the key ceremony did not finish for it.',
+    TALLY_MISMATCH:
+      'Refused: what the server asked you to decrypt is not the tally recomputed from the election’s public record — it could be a single voter’s ballot.',
+    TALLY_MALFORMED:
+      'Refused: what the server asked you to decrypt does not have the shape of this election’s tally.',
+    RECORD_INVALID: 'Refused: the election’s public record does not verify.',
+    RECORD_UNREADABLE: 'Refused: the election’s public record could not be read.',
+    BOARD_NOT_CLOSED:
+      'Refused: voting is not closed on the public record, so there is no tally to decrypt yet.',
+    KEY_NOT_FOR_ELECTION: 'Refused: this key file is not a trustee key of this election’s key ceremony.',
+    ELECTION_MISMATCH: 'Refused: the tally was served for another election than the public record’s.',
     CREDENTIAL_MALFORMED: 'A credential has 4 groups of 6 letters and digits, like abcdef-123456-…',
     CREDENTIAL_BAD_CHECKSUM: 'This credential has a typo (its check characters do not match).',
   } as Record<string, string>,

@@ -1,12 +1,15 @@
 /**
  * The trustee's decryption page (protocol §8.4): the trustee opens their passphrase-protected key
- * file in the browser, the crypto worker computes the partial decryption of the published encrypted
- * tally with its Chaum–Pedersen proofs, and only that is posted. The key file and the passphrase
+ * file in the browser, and the crypto worker computes the partial decryption with its Chaum–Pedersen
+ * proofs — but only of the tally it recomputed itself from the verified public record (§8.4.1):
+ * what GET …/tally serves is compared with it, never decrypted on the server's word, so a server
+ * cannot slip in one voter's ballot. The check runs in the worker (ballots on a pool of Web Workers)
+ * with a progress bar; a refusal says why, and nothing is sent. The key file and the passphrase
  * never leave the worker; the server verifies the proofs on arrival.
  */
 
 import { stateText, t } from '../i18n/t.js';
-import { api, session } from '../lib/api.js';
+import { ApiError, api, session } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
 import { navigate, type Screen } from '../lib/router.js';
 import { errorBox, link, loading, title } from '../ui/common.js';
@@ -22,6 +25,17 @@ interface EncryptedTally {
   received: { trustee: number; height: number }[];
   quorum: boolean;
 }
+
+/** Codes of the core's tally check (checkTallyToDecrypt): the trustee's client refused to decrypt. */
+const REFUSALS = new Set([
+  'TALLY_MISMATCH',
+  'TALLY_MALFORMED',
+  'RECORD_INVALID',
+  'RECORD_UNREADABLE',
+  'BOARD_NOT_CLOSED',
+  'KEY_NOT_FOR_ELECTION',
+  'ELECTION_MISMATCH',
+]);
 
 interface PartialAccepted {
   trustee: number;
@@ -74,24 +88,44 @@ export const trusteePage: Screen = async (main, { id }, signal) => {
     h('label', { for: 'passphrase' }, t('trustee.passphrase')),
     pass,
     h('p', { className: 'hint' }, t('trustee.local')),
+    h('p', { className: 'hint' }, t('trustee.check')),
     h('div', { className: 'actions' }, submit),
   );
+  const bar = h('progress', { max: '1', hidden: true, 'aria-label': t('trustee.checkProgress') });
+  const barText = h('p', { 'aria-live': 'polite' });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const f = file.files?.[0];
     if (!f) return;
     submit.disabled = true;
     replace(out, loading(t('trustee.computing')));
+    bar.hidden = false;
+    bar.removeAttribute('value');
+    barText.textContent = '';
     try {
       const keyFile = JSON.parse(await f.text()) as unknown;
       tally = await load();
-      const { index, partial } = await callWorker('partialDecryption', {
-        keyFile,
-        passphrase: pass.value,
-        fingerprint: tally.fingerprint,
-        ciphertexts: tally.ciphertexts,
-      });
+      const threads = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
+      const { index, partial, ballots, counted } = await callWorker(
+        'partialDecryption',
+        {
+          keyFile,
+          passphrase: pass.value,
+          electionId,
+          tally: { ciphertexts: tally.ciphertexts, fingerprint: tally.fingerprint, counted: tally.counted },
+          threads,
+        },
+        (p) => {
+          if (p.totalEvents) {
+            bar.max = p.totalEvents;
+            bar.value = p.events;
+          }
+          barText.textContent = t('trustee.checking', { n: p.events, b: p.ballotsVerified });
+        },
+      );
       pass.value = '';
+      bar.hidden = true;
+      barText.textContent = t('trustee.checked', { ballots, counted });
       if (tally.received.some((r) => r.trustee === index)) {
         replace(out, h('p', { className: 'ok', role: 'status' }, t('trustee.already', { index })));
         return;
@@ -109,10 +143,23 @@ export const trusteePage: Screen = async (main, { id }, signal) => {
       );
       replace(statusBox, progress(await load()));
     } catch (err) {
-      replace(out, errorBox(err));
+      bar.hidden = true;
+      barText.textContent = '';
+      // A refusal of the tally check says why (the core's message names the failing check).
+      const refusal = err instanceof ApiError && err.status === 0 && REFUSALS.has(err.code);
+      replace(
+        out,
+        errorBox(err),
+        ...(refusal
+          ? [
+              h('p', { className: 'mono', 'data-testid': 'refusal-detail' }, err.message),
+              h('p', {}, t('trustee.refused')),
+            ]
+          : []),
+      );
     } finally {
       submit.disabled = false;
     }
   });
-  main.append(form, out);
+  main.append(form, bar, barText, out);
 };

@@ -9,10 +9,8 @@
 import {
   type BallotExecutorFactory,
   ballotToJSON,
-  Ciphertext,
   canonicalJson,
   commitCoefficients,
-  createPartialDecryption,
   createTrusteeCertificate,
   dealShares,
   deriveCredentialKey,
@@ -21,7 +19,6 @@ import {
   encryptBallot,
   exportKeyFile,
   finalizeTrustee,
-  fingerprintBytes,
   fromBase64Url,
   importKeyFile,
   initCore,
@@ -32,6 +29,7 @@ import {
   readRecord,
   shortTrackerCode,
   systemRandom,
+  trusteePartialDecryption,
   utf8,
   verifyOpenedBallot,
   verifyRecord,
@@ -153,14 +151,36 @@ const handlers: Handlers = {
       : { ok: false, code: r.code, message: r.message };
   },
 
-  async partialDecryption({ keyFile, passphrase, fingerprint, ciphertexts }) {
+  async partialDecryption({ keyFile, passphrase, electionId, tally, threads }, progress, id) {
     const r = importKeyFile(keyFile, passphrase);
     if (!r.ok) throw new Fail(r.code, r.message);
     if (r.secrets.kind !== 'pedersen') throw new Fail('KEYFILE_NOT_TRUSTEE', 'not a trustee key file');
     if (!r.secrets.share) throw new Fail('KEYFILE_NO_SHARE', 'the key file has no final share');
-    const cts = ciphertexts.flat().map((x) => Ciphertext.fromJSON(x as never));
-    const partial = createPartialDecryption(fingerprintBytes(fingerprint), r.secrets, cts, systemRandom);
-    return { index: r.secrets.index, partial };
+    // Never what the server hands over as such: only the tally recomputed from the verified record.
+    const url = `/api/elections/${encodeURIComponent(electionId)}/record`;
+    let last = 0;
+    const d = await trusteePartialDecryption(
+      () => fetchChunks(url),
+      { ciphertexts: tally.ciphertexts, fingerprint: tally.fingerprint, counted: tally.counted, electionId },
+      r.secrets,
+      systemRandom,
+      {
+        executor: workerPoolExecutor(threads),
+        onProgress: (p) => {
+          const now = performance.now();
+          if (now - last < 100) return;
+          last = now;
+          progress({ id, progress: p });
+        },
+      },
+    );
+    if (!d.ok) throw new Fail(d.code, d.message);
+    return {
+      index: r.secrets.index,
+      partial: d.partial,
+      ballots: d.check.report.summary.ballots,
+      counted: d.check.tally.counted,
+    };
   },
 
   async trusteeCreate({ params, index, name, passphrase }) {

@@ -29,11 +29,21 @@ export interface WorkerRequests {
   verifyOpening: { req: { ballot: unknown; opening: BallotOpeningJson }; res: OpeningCheck };
   /**
    * A trustee's partial decryption (protocol §8.4): the key file is opened with its passphrase here,
-   * in the worker; only the partial decryption and its proofs come back.
+   * in the worker, and the tally the server serves is decrypted only if it is the tally the worker
+   * recomputes from the verified public record of `electionId` (§8.4.1; ballots checked on `threads`
+   * Web Workers, progress reported as the verifier's). A refusal fails with its code
+   * (TALLY_MISMATCH, RECORD_INVALID, …); only the partial decryption and its proofs come back.
    */
   partialDecryption: {
-    req: { keyFile: unknown; passphrase: string; fingerprint: string; ciphertexts: unknown[][] };
-    res: { index: number; partial: unknown };
+    req: {
+      keyFile: unknown;
+      passphrase: string;
+      electionId: string;
+      /** GET /api/elections/:id/tally's ciphertexts, and its fingerprint and count (checked too). */
+      tally: { ciphertexts: unknown; fingerprint: string; counted: number };
+      threads: number;
+    };
+    res: { index: number; partial: unknown; ballots: number; counted: number };
   };
   /** Ceremony step 1 (§8.1.2): new trustee keys, kept in the worker and returned only as a key file. */
   trusteeCreate: {
