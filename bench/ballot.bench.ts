@@ -2,7 +2,8 @@
  * Ballot benchmark (issue "verifiable core", protocol §7): encrypt+prove and verify the reference
  * ballot R (question 1 "exactly 1 of 3, blank allowed", question 2 "0 to 2 of 5") on one core, next
  * to the raw libsodium scalar-multiplication rates measured in the same run, so the figure says how
- * close verification runs to the hardware limit. Not a test: it prints comparable numbers.
+ * close verification runs to the hardware limit — for libsodium WebAssembly and, when it is built,
+ * the native backend (ADR 0008), with their ratio. Not a test: it prints comparable numbers.
  *
  * Run: node --conditions=electra-source --import tsx bench/ballot.bench.ts
  */
@@ -21,6 +22,7 @@ import {
   systemRandom,
   verifyBallot,
 } from '@electra/core';
+import { loadNativeGroupBackend } from '@electra/native-group';
 
 const q = (id: string, n: number, min: number, max: number, blankAllowed: boolean) => ({
   id,
@@ -79,7 +81,8 @@ function countOps(fn: () => void): Record<string, number> {
 }
 
 await initCore();
-const be = groupBackend();
+const wasm = groupBackend();
+const native = loadNativeGroupBackend();
 const params: ElectionParams = { v: 1, manifest: MANIFEST, publicKey: baseMul(randomScalar(systemRandom)) };
 const credential = generateCredential(systemRandom);
 const encryptOnce = () => encryptBallot({ params, credential, choices: CHOICES, random: systemRandom });
@@ -87,62 +90,99 @@ const ballotJson = JSON.parse(JSON.stringify(ballotToJSON(encryptOnce().ballot))
 const first = verifyBallot(params, ballotJson);
 if (!first.ok) throw new Error(`reference ballot does not verify: ${first.code}`);
 
-// Other sessions may share the machine: measure every quantity in several interleaved rounds and
-// keep each one's best (least disturbed) figure, so the ratio compares like with like.
+interface Figures {
+  base: number;
+  variable: number;
+  add: number;
+  decode: number;
+  encrypt: number;
+  verify: number;
+}
+const backends: GroupBackend[] = native.backend ? [wasm, native.backend] : [wasm];
+const best = new Map<GroupBackend, Figures>(
+  backends.map((b) => [
+    b,
+    {
+      base: Infinity,
+      variable: Infinity,
+      add: Infinity,
+      decode: Infinity,
+      encrypt: Infinity,
+      verify: Infinity,
+    },
+  ]),
+);
+// Other sessions may share the machine: measure every quantity in several interleaved rounds (and
+// backends) and keep each one's best (least disturbed) figure, so ratios compare like with like.
 const k = randomScalar(systemRandom).bytes;
 const P = baseMul(randomScalar(systemRandom)).bytes;
-const best = {
-  base: Infinity,
-  variable: Infinity,
-  add: Infinity,
-  decode: Infinity,
-  encrypt: Infinity,
-  verify: Infinity,
-};
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 for (let round = 0; round < ROUNDS; round++) {
-  best.base = Math.min(
-    best.base,
-    timeIt(() => be.mulBase(k), 150),
+  for (const be of backends) {
+    setGroupBackend(be);
+    const b = best.get(be)!;
+    b.base = Math.min(
+      b.base,
+      timeIt(() => be.mulBase(k), 150),
+    );
+    b.variable = Math.min(
+      b.variable,
+      timeIt(() => be.mul(P, k), 150),
+    );
+    b.add = Math.min(
+      b.add,
+      timeIt(() => be.add(P, P), 50),
+    );
+    b.decode = Math.min(
+      b.decode,
+      timeIt(() => be.isValidPoint(P), 50),
+    );
+    b.encrypt = Math.min(b.encrypt, timeIt(encryptOnce, 400));
+    b.verify = Math.min(
+      b.verify,
+      timeIt(() => verifyBallot(params, ballotJson), 600),
+    );
+  }
+}
+const f = (v: number, d = 2) => v.toFixed(d);
+console.log(`node ${process.version}; one core; best of ${ROUNDS} interleaved rounds`);
+if (!native.backend) console.log(`native backend not built (${native.unavailable}); WebAssembly only`);
+for (const be of backends) {
+  setGroupBackend(be);
+  const {
+    base: tBase,
+    variable: tVar,
+    add: tAdd,
+    decode: tValid,
+    encrypt: tEncrypt,
+    verify: tVerify,
+  } = best.get(be)!;
+  const ops = countOps(() => verifyBallot(params, ballotJson));
+  const nBase = ops.mulBase ?? 0;
+  const nVar = ops.mul ?? 0;
+  const nAddSub = (ops.add ?? 0) + (ops.sub ?? 0);
+  const ideal = nBase * tBase + nVar * tVar;
+  console.log(`\nbackend: ${be.name}`);
+  console.log(`raw scalar mult, base:      ${f(tBase * 1000, 1)} µs  (${f(1000 / tBase, 0)}/s)`);
+  console.log(`raw scalar mult, variable:  ${f(tVar * 1000, 1)} µs  (${f(1000 / tVar, 0)}/s)`);
+  console.log(`raw point add / decode:     ${f(tAdd * 1000, 1)} µs / ${f(tValid * 1000, 1)} µs`);
+  console.log(`encrypt+prove+sign R:       ${f(tEncrypt)} ms`);
+  console.log(
+    `verify R:                   ${f(tVerify)} ms  →  ${f(1000 / tVerify, 1)} ballots/s per core (target ≥ 50)`,
   );
-  best.variable = Math.min(
-    best.variable,
-    timeIt(() => be.mul(P, k), 150),
+  console.log(
+    `ops per verified ballot:    ${nBase} base + ${nVar} variable scalar mults, ${nAddSub} adds/subs, ` +
+      `${ops.isValidPoint ?? 0} point decodes, ${ops.sha512 ?? 0} SHA-512, ${ops.sha256 ?? 0} SHA-256`,
   );
-  best.add = Math.min(
-    best.add,
-    timeIt(() => be.add(P, P), 50),
-  );
-  best.decode = Math.min(
-    best.decode,
-    timeIt(() => be.isValidPoint(P), 50),
-  );
-  best.encrypt = Math.min(best.encrypt, timeIt(encryptOnce, 400));
-  best.verify = Math.min(
-    best.verify,
-    timeIt(() => verifyBallot(params, ballotJson), 600),
+  console.log(
+    `hardware-limit ratio:       (${nBase}×${f(tBase * 1000, 1)} µs + ${nVar}×${f(tVar * 1000, 1)} µs) / ${f(tVerify * 1000, 0)} µs = ${f(ideal / tVerify)}`,
   );
 }
-const { base: tBase, variable: tVar, add: tAdd, decode: tValid, encrypt: tEncrypt, verify: tVerify } = best;
-const ops = countOps(() => verifyBallot(params, ballotJson));
-const nBase = ops.mulBase ?? 0;
-const nVar = ops.mul ?? 0;
-const nAddSub = (ops.add ?? 0) + (ops.sub ?? 0);
-const ideal = nBase * tBase + nVar * tVar;
-
-const f = (v: number, d = 2) => v.toFixed(d);
-console.log(`backend: ${be.name}; node ${process.version}; one core; best of ${ROUNDS} interleaved rounds`);
-console.log(`raw scalar mult, base:      ${f(tBase * 1000, 1)} µs  (${f(1000 / tBase, 0)}/s)`);
-console.log(`raw scalar mult, variable:  ${f(tVar * 1000, 1)} µs  (${f(1000 / tVar, 0)}/s)`);
-console.log(`raw point add / decode:     ${f(tAdd * 1000, 1)} µs / ${f(tValid * 1000, 1)} µs`);
-console.log(`encrypt+prove+sign R:       ${f(tEncrypt)} ms`);
-console.log(
-  `verify R:                   ${f(tVerify)} ms  →  ${f(1000 / tVerify, 1)} ballots/s per core (target ≥ 50)`,
-);
-console.log(
-  `ops per verified ballot:    ${nBase} base + ${nVar} variable scalar mults, ${nAddSub} adds/subs, ` +
-    `${ops.isValidPoint ?? 0} point decodes, ${ops.sha512 ?? 0} SHA-512, ${ops.sha256 ?? 0} SHA-256`,
-);
-console.log(
-  `hardware-limit ratio:       (${nBase}×${f(tBase * 1000, 1)} µs + ${nVar}×${f(tVar * 1000, 1)} µs) / ${f(tVerify * 1000, 0)} µs = ${f(ideal / tVerify)}`,
-);
+if (native.backend) {
+  const w = best.get(wasm)!;
+  const n = best.get(native.backend)!;
+  console.log(
+    `\nnative / WebAssembly speed-up: verify ×${f(w.verify / n.verify)}, encrypt ×${f(w.encrypt / n.encrypt)} (same run, same ballot)`,
+  );
+}
+setGroupBackend(wasm);

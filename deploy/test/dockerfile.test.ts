@@ -100,7 +100,7 @@ describe('Dockerfile', () => {
       assert.notEqual(src, '.', 'never the whole context');
       assert.match(
         src,
-        /^(package\.json|\/app\/node_modules|[\w/]+\/package\.json|\/app\/[\w/]+\/dist|apps\/server\/bin)$/,
+        /^(package\.json|\/app\/node_modules|[\w/-]+\/package\.json|\/app\/[\w/]+\/dist|apps\/server\/bin|packages\/native-group\/index\.js|\/app\/packages\/native-group\/build\/Release\/electra_group\.node)$/,
         `runtime file only: ${c.args}`,
       );
       assert.doesNotMatch(c.args, /--chown/, 'code stays root-owned (read-only for the service user)');
@@ -112,6 +112,31 @@ describe('Dockerfile', () => {
     assert.ok(
       prod.filter((i) => i.keyword === 'RUN').every((r) => r.line < userLine),
       'nothing runs as root after USER',
+    );
+  });
+
+  test('the native group backend is built against Debian libsodium and required at run time (ADR 0008)', () => {
+    const native = inStage('native');
+    const runs = native
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
+    assert.match(runs, /apt-get install -y --no-install-recommends[^&]*\blibsodium-dev\b/);
+    assert.match(runs, /node packages\/native-group\/build\.mjs/);
+    assert.match(runs, /test -f packages\/native-group\/build\/Release\/electra_group\.node/);
+    const prod = inStage('production');
+    const apt = prod
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
+    assert.match(apt, /apt-get install -y --no-install-recommends[^&]*\blibsodium23\b/);
+    assert.ok(
+      prod.some((i) => i.keyword === 'ENV' && /\bELECTRA_CRYPTO_BACKEND=native\b/.test(i.args)),
+      'the image refuses to start without its native backend',
+    );
+    assert.ok(
+      prod.some((i) => i.keyword === 'COPY' && /--from=native/.test(i.args)),
+      'the addon comes from the native stage',
     );
   });
 

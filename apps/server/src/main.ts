@@ -24,6 +24,7 @@ import {
   unknownElectraVariables,
 } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { initCrypto } from './crypto/init-crypto.js';
 import { AuditRepository } from './domain/audit/audit.repository.js';
 import { type AuthSetup, createAuthFromConfig } from './domain/auth/auth-setup.js';
 import { resolveKeyEncryptionKey } from './domain/auth/key-encryption-key.js';
@@ -122,6 +123,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     logger.warn({ variable: name }, `unknown configuration variable ${name} ignored (typo?)`);
   }
   logger.info({ config: describeConfig(config) }, 'starting Electra');
+  // Worker threads read the same variable, so they pick the backend chosen here.
+  process.env.ELECTRA_CRYPTO_BACKEND = config.cryptoBackend;
+  logger.info({ backend: await initCrypto(config.cryptoBackend) }, 'crypto backend ready');
 
   const db = await openDatabase({
     url: config.databaseUrl,
@@ -215,7 +219,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       board: tallyBoard(db),
       trustees: ceremony.ceremony,
       notifier: elections,
-      verifyThreads: Math.max(1, availableParallelism() - 1),
+      // A closed election's verification is batch work: every core (casting keeps one for HTTP).
+      verifyThreads: availableParallelism(),
     });
     elections.setResultsSource(tally.service);
     // end-ballots is appended inside the open → closed transaction (officer or scheduler).

@@ -210,6 +210,12 @@ export const CONFIG_SCHEMA = {
     'http://localhost:8080',
     'Public base URL of the web app, used in links sent by mail and printed by the demo. Unset: http://localhost:PORT.',
   ),
+  cryptoBackend: required<'auto' | 'native' | 'wasm'>(
+    'ELECTRA_CRYPTO_BACKEND',
+    oneOf(['auto', 'native', 'wasm'] as const),
+    'auto',
+    'Group arithmetic of the server, its worker threads and the CLI: `native` (the system libsodium, built at install when libsodium-dev is present; ~2x faster verification), `wasm` (libsodium WebAssembly, as in browsers) or `auto` (native when built). ADR 0008.',
+  ),
   // Operations (issue 7).
   maintenanceReadiness: required<'serve' | 'unready'>(
     'ELECTRA_MAINTENANCE_READINESS',

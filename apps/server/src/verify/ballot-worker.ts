@@ -4,20 +4,15 @@
  * the core's `runBallotBatch`. All the checking code is @electra/core's; this file is transport.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  type BallotTask,
-  type BallotTaskContext,
-  initCore,
-  prepareBallotContext,
-  runBallotBatch,
-} from '@electra/core';
+import { type BallotTask, type BallotTaskContext, prepareBallotContext, runBallotBatch } from '@electra/core';
+import { initCrypto } from '../crypto/init-crypto.js';
 
 export interface BatchRequest {
   readonly id: number;
   readonly tasks: readonly BallotTask[];
 }
 
-await initCore();
+await initCrypto();
 const prepared = prepareBallotContext((workerData as { context: BallotTaskContext }).context);
 parentPort!.on('message', (request: BatchRequest) => {
   parentPort!.postMessage({ id: request.id, result: runBallotBatch(prepared, request.tasks) });

@@ -6,7 +6,8 @@
  * `PUT /api/elections/:id/credentials`. The server then never sees a secret, nor which voter gets which.
  */
 import { writeFileSync } from 'node:fs';
-import { generateCredentials, initCore, systemRandom } from '@electra/core';
+import { generateCredentials, systemRandom } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, UsageError } from '../command.js';
 
 export const MAX_GENERATED_CREDENTIALS = 1_000_000;
@@ -68,7 +69,7 @@ Neither file is ever overwritten.`,
       throw new UsageError('--out-secret and --out-public are required');
     if (secretPath === publicPath) throw new UsageError('--out-secret and --out-public must differ');
 
-    await initCore();
+    await initCrypto();
     const generated = generateCredentials(count, electionId, systemRandom);
     const csv = ['number,credential', ...generated.map((g, i) => `${i + 1},${g.secret}`)].join('\n');
     const publicList = generated.map((g) => g.publicCredential.toBase64Url()).sort();

@@ -6,7 +6,7 @@
  * restored board), and only then swaps it in; the previous database is kept under another name.
  */
 import { availableParallelism } from 'node:os';
-import { initCore } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import { boardHead, streamRecord } from '../../domain/board/board.repository.js';
 import { recordVerifier, reportDigest, verifyStoredRecord } from '../../domain/tally/record-verification.js';
 import { TallyRepository } from '../../domain/tally/tally.repository.js';
@@ -24,7 +24,7 @@ import { serverVersion } from '../server-version.js';
 /** The §11 verifier on each restored board, read from the fresh database before the swap. */
 function boardVerifier(threads: number, logger: StoreLogger) {
   return async (url: string, electionIds: string[]): Promise<VerifyOutcome[]> => {
-    await initCore();
+    await initCrypto();
     const db = await openDatabase({
       url,
       dataDir: '.',

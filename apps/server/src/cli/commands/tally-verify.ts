@@ -7,7 +7,7 @@
  * or the verification could not run).
  */
 import { availableParallelism } from 'node:os';
-import { initCore } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import { AuditRepository } from '../../domain/audit/audit.repository.js';
 import { boardHead, streamRecord } from '../../domain/board/board.repository.js';
 import { recordVerifier, reportDigest, verifyStoredRecord } from '../../domain/tally/record-verification.js';
@@ -55,7 +55,7 @@ empty board, the verification could not run) or usage error.`,
       throw new UsageError('--workers expects an integer from 0 to 256');
     }
     const config = cliConfig();
-    await initCore();
+    await initCrypto();
     return withCliDatabase(config, async (db) => {
       const head = await boardHead(db, electionId);
       if (head.height === 0) {

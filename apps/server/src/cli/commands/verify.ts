@@ -7,7 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { initCore, inlineBallotExecutor, type VerificationReport, verifyRecord } from '@electra/core';
+import { inlineBallotExecutor, type VerificationReport, verifyRecord } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import { terminalProgressBar } from '../../verify/progress-bar.js';
 import { workerPoolExecutor } from '../../verify/worker-pool-executor.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
@@ -102,7 +103,7 @@ Examples:
       cliRuntime.err(`electra verify: cannot read ${file}: ${(e as Error).message}\n`);
       return 2;
     }
-    await initCore();
+    await initCrypto();
     // The progress bar is terminal UI, drawn only when stderr is a real terminal.
     const bar = process.stderr.isTTY ? terminalProgressBar(process.stderr) : undefined;
     let report: VerificationReport;

@@ -9,12 +9,12 @@
 import {
   type CeremonyTranscript,
   electionFingerprint,
-  initCore,
   Point,
   parseElectionParams,
   type RevotePolicy,
   setupPayload,
 } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import type { Queryable } from '../../store/database.js';
 import { type AppendResult, appendBoardEvent } from './board.repository.js';
 
@@ -30,7 +30,7 @@ export type OpenBoard = (electionId: string, tx: Queryable) => Promise<AppendRes
 /** Build `openBoard(electionId, tx)` over the ceremony's getters. Misuse (no params, bad data) throws. */
 export function createOpenBoard(sources: SetupSources): OpenBoard {
   return async (electionId, tx) => {
-    await initCore();
+    await initCrypto();
     const { rows } = await tx.query<{
       params: unknown;
       fingerprint: string | null;

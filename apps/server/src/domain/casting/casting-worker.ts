@@ -9,12 +9,12 @@ import { parentPort, threadId } from 'node:worker_threads';
 import {
   type BallotTask,
   type BallotTaskContext,
-  initCore,
   type JsonValue,
   type PreparedBallotContext,
   prepareBallotContext,
   runBallotBatch,
 } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import type { WorkerReply, WorkerRequest } from './verification-pool.js';
 
 const MAX_CONTEXTS = 32;
@@ -34,7 +34,7 @@ function contextFor(key: string, context: BallotTaskContext | undefined): Prepar
   return prepared;
 }
 
-await initCore();
+await initCrypto();
 parentPort!.on('message', (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {

@@ -3,7 +3,8 @@
  * mailer, the key-encryption key and the elections gateway, shared by buildApp (HTTP), main.ts and
  * the tests. The crypto core is initialized here (libsodium WASM) so nothing runs before it is ready.
  */
-import { type CeremonyTranscript, initCore, type RandomSource, systemRandom } from '@electra/core';
+import { type CeremonyTranscript, type RandomSource, systemRandom } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
@@ -47,7 +48,7 @@ export interface CeremonyModule {
 }
 
 export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<CeremonyModule> {
-  await initCore();
+  await initCrypto();
   const random = o.random ?? systemRandom;
   const credentials = createCredentialsService({
     db: o.db,
