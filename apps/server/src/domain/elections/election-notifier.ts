@@ -9,7 +9,6 @@
 import type { Database, Queryable } from '../../store/database.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Election } from './election.js';
-import type { ElectionsRepository } from './elections.repository.js';
 import { ELIGIBLE_SQL } from './eligibility.js';
 import type { ParticipationSource } from './participation.js';
 
@@ -18,7 +17,6 @@ export type NotificationKind = 'invitation' | 'reminder' | 'results';
 export interface NotifierDeps {
   db: Database;
   mailer: Mailer;
-  elections: ElectionsRepository;
   participation: ParticipationSource;
   /** ELECTRA_PUBLIC_URL, for links */
   publicUrl: string;
@@ -37,10 +35,14 @@ export interface NotifyReport {
 }
 
 interface Claimed extends Record<string, unknown> {
+  election_id: string;
   user_id: string;
   email: string;
   full_name: string;
   slot: number;
+  title: string;
+  closes_at: Date | null;
+  time_zone: string;
 }
 
 /**
@@ -98,96 +100,106 @@ export function notificationText(
   };
 }
 
+/** Which elections each kind of mail is for (SQL over `e`; `$1` is now). */
+const KIND_ELECTIONS: Readonly<Record<NotificationKind, string>> = {
+  invitation: `e.state = 'open'`,
+  reminder: `e.state = 'open'`,
+  results: `e.state = 'published' AND e.updated_at > $1::timestamptz - interval '30 days'`,
+};
+
 export class ElectionNotifier {
   constructor(private readonly deps: NotifierDeps) {}
 
-  /** One pass over every election that has mail due at `now`. */
-  async run(now: Date): Promise<NotifyReport> {
+  /**
+   * One pass: the mail due at `now` for every election (or only `electionId`). Each kind is claimed
+   * for all elections at once, in batches of `batchSize`, so a pass with nothing due is three
+   * statements however many elections are open and however many voters they have.
+   */
+  async run(now: Date, electionId: string | null = null): Promise<NotifyReport> {
     const report: NotifyReport = { invitation: 0, reminder: 0, results: 0, failed: 0 };
-    const { rows } = await this.deps.db.query<{ id: string }>(
-      'notifier.elections',
-      `SELECT id FROM elections WHERE state = 'open'
-          OR (state = 'published' AND updated_at > $1::timestamptz - interval '30 days') ORDER BY id`,
-      [now.toISOString()],
-    );
-    for (const { id } of rows) {
-      const r = await this.runElection(id, now);
-      report.invitation += r.invitation;
-      report.reminder += r.reminder;
-      report.results += r.results;
-      report.failed += r.failed;
-    }
-    return report;
-  }
-
-  /** Mail due for one election (all batches). */
-  async runElection(electionId: string, now: Date): Promise<NotifyReport> {
-    const report: NotifyReport = { invitation: 0, reminder: 0, results: 0, failed: 0 };
-    const election = await this.deps.elections.get(this.deps.db, electionId);
-    if (!election) return report;
-    const kinds: NotificationKind[] =
-      election.state === 'open'
-        ? ['invitation', 'reminder']
-        : election.state === 'published'
-          ? ['results']
-          : [];
-    for (const kind of kinds) {
+    const limit = this.deps.batchSize ?? 200;
+    for (const kind of ['invitation', 'reminder', 'results'] as const) {
       for (;;) {
-        const claimed = await this.claim(kind, election, now);
+        const claimed = await this.claim(kind, now, electionId, limit);
         if (claimed === null || claimed.length === 0) break;
         for (const c of claimed) {
-          if (await this.send(kind, election, c)) report[kind]++;
+          if (await this.send(kind, c)) report[kind]++;
           else report.failed++;
         }
-        if (claimed.length < (this.deps.batchSize ?? 200)) break;
+        if (claimed.length < limit) break;
       }
     }
     return report;
   }
 
-  private async claim(kind: NotificationKind, e: Election, now: Date): Promise<Claimed[] | null> {
-    const limit = this.deps.batchSize ?? 200;
-    const params: unknown[] = [e.id, now.toISOString(), limit];
+  /** Mail due for one election (all batches), e.g. the result notice as soon as results are published. */
+  runElection(electionId: string, now: Date): Promise<NotifyReport> {
+    return this.run(now, electionId);
+  }
+
+  /**
+   * Claim up to `limit` mails of `kind` in one statement: insert their election_notifications rows
+   * (ON CONFLICT DO NOTHING, so a concurrent replica's claim wins) and return what the mails need.
+   * Reminders start from the invitations (a voter is reminded only after being invited), skip
+   * voters who voted and those already reminded in the current slot, and re-check eligibility.
+   */
+  private async claim(
+    kind: NotificationKind,
+    now: Date,
+    electionId: string | null,
+    limit: number,
+  ): Promise<Claimed[] | null> {
+    const params: unknown[] = [now.toISOString(), limit, electionId];
+    const elections = `${KIND_ELECTIONS[kind]} AND ($3::uuid IS NULL OR e.id = $3::uuid)`;
     let source: string;
     if (kind === 'reminder') {
       const interval = this.deps.reminderIntervalMs;
-      const rel = await this.deps.participation.relation(this.deps.db);
-      if (interval <= 0 || !rel) return null;
+      if (interval <= 0) return null;
+      const rel = await this.deps.participation.votedRelation(this.deps.db);
+      if (!rel) return null;
       params.push(interval);
-      const slot = `floor(extract(epoch FROM ($2::timestamptz - inv.sent_at)) * 1000 / $4::bigint)::int`;
-      source = `SELECT e.id, u.id, ${slot} FROM elections e JOIN users u ON ${ELIGIBLE_SQL}
-          JOIN election_notifications inv ON inv.election_id = e.id AND inv.user_id = u.id AND inv.kind = 'invitation'
-         WHERE e.id = $1 AND ${slot} >= 1
+      source = `SELECT inv.election_id, inv.user_id, due.slot
+          FROM elections e
+          JOIN election_notifications inv ON inv.election_id = e.id AND inv.kind = 'invitation' AND inv.slot = 0
+          CROSS JOIN LATERAL (SELECT floor(extract(epoch FROM ($1::timestamptz - inv.sent_at)) * 1000
+                                / $4::bigint)::int AS slot) due
+          JOIN users u ON u.id = inv.user_id
+         WHERE ${elections} AND due.slot >= 1
+           AND NOT EXISTS (SELECT 1 FROM election_notifications n WHERE n.election_id = inv.election_id
+                 AND n.kind = 'reminder' AND n.slot = due.slot AND n.user_id = inv.user_id)
            AND NOT EXISTS (SELECT 1 FROM ${rel} vv WHERE vv.election_id = e.id AND vv.user_id = u.id)
-           AND NOT EXISTS (SELECT 1 FROM election_notifications n WHERE n.election_id = e.id
-                 AND n.user_id = u.id AND n.kind = 'reminder' AND n.slot = ${slot})
-         ORDER BY u.id LIMIT $3`;
+           AND ${ELIGIBLE_SQL}
+         ORDER BY inv.election_id, inv.user_id LIMIT $2`;
     } else {
-      source = `SELECT e.id, u.id, 0 FROM elections e JOIN users u ON ${ELIGIBLE_SQL}
-         WHERE e.id = $1 AND NOT EXISTS (SELECT 1 FROM election_notifications n WHERE n.election_id = e.id
-                 AND n.user_id = u.id AND n.kind = '${kind}')
-         ORDER BY u.id LIMIT $3`;
+      source = `SELECT e.id AS election_id, u.id AS user_id, 0 AS slot
+          FROM elections e JOIN users u ON ${ELIGIBLE_SQL}
+         WHERE ${elections}
+           AND NOT EXISTS (SELECT 1 FROM election_notifications n WHERE n.election_id = e.id
+                 AND n.kind = '${kind}' AND n.slot = 0 AND n.user_id = u.id)
+         ORDER BY e.id, u.id LIMIT $2`;
     }
     const { rows } = await this.deps.db.query<Claimed>(
       `notifier.claim_${kind}`,
       `WITH ins AS (
          INSERT INTO election_notifications (election_id, user_id, slot, kind, sent_at)
-         SELECT s.*, '${kind}', $2::timestamptz FROM (${source}) s
-         ON CONFLICT DO NOTHING RETURNING user_id, slot)
-       SELECT ins.user_id, ins.slot, u.email, u.full_name FROM ins JOIN users u ON u.id = ins.user_id`,
+         SELECT s.election_id, s.user_id, s.slot, '${kind}', $1::timestamptz FROM (${source}) s
+         ON CONFLICT DO NOTHING RETURNING election_id, user_id, slot)
+       SELECT ins.election_id, ins.user_id, ins.slot, u.email, u.full_name, e.title, e.closes_at, e.time_zone
+         FROM ins JOIN users u ON u.id = ins.user_id JOIN elections e ON e.id = ins.election_id`,
       params,
     );
     return rows;
   }
 
-  private async send(kind: NotificationKind, e: Election, c: Claimed): Promise<boolean> {
-    const { subject, text } = notificationText(kind, e, c.full_name, this.deps.publicUrl);
+  private async send(kind: NotificationKind, c: Claimed): Promise<boolean> {
+    const election = { id: c.election_id, title: c.title, closesAt: c.closes_at, timeZone: c.time_zone };
+    const { subject, text } = notificationText(kind, election, c.full_name, this.deps.publicUrl);
     try {
       await this.deps.mailer.send({ to: c.email, subject, text });
       return true;
     } catch (err) {
-      this.deps.onError?.(err, `${kind} mail for election ${e.id}`);
-      await this.release(this.deps.db, e.id, c.user_id, kind, c.slot).catch(() => undefined);
+      this.deps.onError?.(err, `${kind} mail for election ${c.election_id}`);
+      await this.release(this.deps.db, c.election_id, c.user_id, kind, c.slot).catch(() => undefined);
       return false;
     }
   }

@@ -86,7 +86,6 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     ? new ElectionNotifier({
         db: deps.db,
         mailer: deps.mailer,
-        elections: repository,
         participation,
         publicUrl: deps.publicUrl,
         reminderIntervalMs: deps.reminderIntervalMs ?? 0,

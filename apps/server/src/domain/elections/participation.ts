@@ -16,6 +16,11 @@ export interface ParticipationSource {
    * participation is not recorded on this database.
    */
   relation(q: Queryable): Promise<string | null>;
+  /**
+   * A SQL relation `(election_id, user_id)` with a row for each voter who voted, for existence checks
+   * (reminders) that must not aggregate the whole table first; null when participation is unknown.
+   */
+  votedRelation(q: Queryable): Promise<string | null>;
   /** Whether `userId` voted in each of `electionIds` (empty map when unknown). */
   votedIn(q: Queryable, userId: string, electionIds: readonly string[]): Promise<Map<string, boolean> | null>;
 }
@@ -36,6 +41,10 @@ export class VotersVotedParticipation implements ParticipationSource {
     if (!time) return null;
     this.found = `(SELECT election_id, user_id, min(${time}) AS voted_at FROM voters_voted GROUP BY election_id, user_id)`;
     return this.found;
+  }
+
+  async votedRelation(q: Queryable): Promise<string | null> {
+    return (await this.relation(q)) ? 'voters_voted' : null;
   }
 
   async votedIn(
