@@ -78,8 +78,7 @@ export function decodeBytes(s: unknown, length: number | undefined, what: string
 }
 
 export function decodeProof(p: unknown, what: string): SchnorrProof {
-  const o = p as { c?: unknown; z?: unknown } | null;
-  if (typeof o !== 'object' || o === null) throw new MalformedError(`${what}: expected {c, z}`);
+  const o = expectObject(p, what, ['c', 'z']);
   return { c: decodeScalar(o.c, `${what}.c`), z: decodeScalar(o.z, `${what}.z`) };
 }
 
@@ -87,9 +86,15 @@ export function proofJson(p: SchnorrProof): ProofJson {
   return { c: p.c.toBase64Url(), z: p.z.toBase64Url() };
 }
 
-export function expectObject(x: unknown, what: string): Record<string, unknown> {
+/** A plain object; with `keys`, exactly those members (untrusted payloads carry nothing unchecked). */
+export function expectObject(x: unknown, what: string, keys?: readonly string[]): Record<string, unknown> {
   if (typeof x !== 'object' || x === null || Array.isArray(x))
     throw new MalformedError(`${what}: expected an object`);
+  if (keys) {
+    const have = Object.keys(x);
+    if (have.length !== keys.length || !have.every((k) => keys.includes(k)))
+      throw new MalformedError(`${what}: expected exactly the members ${keys.join(', ')}`);
+  }
   return x as Record<string, unknown>;
 }
 

@@ -124,6 +124,14 @@ describe('threshold decryption (protocol §8.4–8.5)', () => {
     malformed.factors[1].factor = 'xx';
     assert.equal(check(malformed), 'PARTIAL_DECRYPTION_MALFORMED@0/-');
     assert.equal(check(null), 'PARTIAL_DECRYPTION_MALFORMED@-/-');
+    // Members nobody checks are refused, at every level (no unverified data rides on the board).
+    assert.equal(check({ ...partials[1]!, note: 'x' }), 'PARTIAL_DECRYPTION_MALFORMED@-/-');
+    const extraFactor = mutable(partials[1]!);
+    extraFactor.factors[0].extra = 1;
+    assert.equal(check(extraFactor), 'PARTIAL_DECRYPTION_MALFORMED@1/-');
+    const extraProof = mutable(partials[1]!);
+    extraProof.factors[0].proof.w = 'x';
+    assert.equal(check(extraProof), 'PARTIAL_DECRYPTION_MALFORMED@1/-');
     // Another election's fingerprint: every proof fails.
     const other = verifyPartialDecryption(new Uint8Array(32), key, ciphertexts, partials[1]);
     assert.equal(!other.ok && other.code, 'DECRYPTION_PROOF_INVALID');

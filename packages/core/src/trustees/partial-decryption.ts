@@ -129,7 +129,7 @@ export function verifyPartialDecryption(
     key.electionKey instanceof Point ? (key as DecodedThresholdKey) : decodeThresholdKey(key as ThresholdKey);
   let trustee: number | undefined;
   try {
-    const p = expectObject(partial, 'partialDecryption');
+    const p = expectObject(partial, 'partialDecryption', ['v', 'trustee', 'factors']);
     if (p.v !== 1) throw new MalformedError('partialDecryption: v must be 1');
     if (!Number.isSafeInteger(p.trustee) || (p.trustee as number) < 0 || (p.trustee as number) > keys.n) {
       return { ok: false, code: 'TRUSTEE_UNKNOWN', message: 'partialDecryption: no such trustee' };
@@ -148,7 +148,7 @@ export function verifyPartialDecryption(
     const G = baseMul(Scalar.one);
     const factors: Point[] = [];
     for (let k = 0; k < list.length; k++) {
-      const f = expectObject(list[k], 'factor');
+      const f = expectObject(list[k], `factors[${k}]`, ['factor', 'proof']);
       const D = decodePoint(f.factor, `factors[${k}].factor`);
       const proof = decodeProof(f.proof, `factors[${k}].proof`);
       const statement = { B1: G, Y1: X, B2: ciphertexts[k]!.alpha, Y2: D };
