@@ -1,31 +1,34 @@
 /**
  * What the people around an election do over the API, with the crypto core on their side of the
  * wire: trustees run the key ceremony (protocol §8.1) posting messages they computed locally and
- * later their partial decryptions (§8.5); voters read the election parameters from the setup event
- * of the public record (§9.2), as the browser's crypto worker does, and sign in with a password set
- * through the emailed reset code. Shared by the demo seeder, the end-to-end test and
- * `bench/election.bench.ts`, so all three exercise the same calls.
+ * later their partial decryptions (§8.4), each only after checking the tally against the verified
+ * record (§8.4.1); voters read the election parameters from the setup event of the public record
+ * (§9.2), as the browser's crypto worker does, and sign in with a password set through the emailed
+ * reset code. Shared by the demo seeder, the end-to-end test and `bench/election.bench.ts`, so all
+ * three exercise the same calls.
  */
+import { availableParallelism } from 'node:os';
 import {
+  type BallotExecutorFactory,
   type CeremonyParams,
   type CoefficientCommitment,
   commitCoefficients,
-  createPartialDecryption,
   createTrusteeCertificate,
   type Dealing,
   dealShares,
   type ElectionParams,
-  electionFingerprintBytes,
+  electionFingerprint,
   finalizeTrustee,
-  flattenTally,
   type PartialDecryption,
   type PedersenTrusteeSecrets,
   parseElectionParams,
-  parseEncryptedTallyPayload,
   type RandomSource,
   type SingleTrusteeKey,
   type TrusteeCertificate,
+  trusteePartialDecryption,
+  type VerifiedBallots,
 } from '@electra/core';
+import { workerPoolExecutor } from '../verify/worker-pool-executor.js';
 import { expectOk, type Transport } from './api-client.js';
 
 interface CeremonyMessages {
@@ -138,29 +141,55 @@ export async function fetchElectionParams(api: Transport, electionId: string): P
   return paramsFromRecord(r.text);
 }
 
-/** A trustee's partial decryption of the published encrypted tally, computed locally (§8.5). */
+/**
+ * A trustee's partial decryption, computed locally (§8.4) as the browser and the CLI do it: only
+ * after the core's tally check (§8.4.1) — the record fetched and verified, the tally recomputed from
+ * its counted ballots and compared with what GET …/tally serves. `alreadyVerified`: the `verified`
+ * of an earlier check made by this same caller on the same board (the scripted trustees of the
+ * demo, e2e test and bench verify the ballots once, not once per trustee); a refusal throws.
+ * `params`: the election as this caller read it when the election opened; the tally served and the
+ * record must both be of that election (same fingerprint).
+ */
 export async function partialDecryptionFor(
   api: Transport,
   electionId: string,
   params: ElectionParams,
   secrets: PedersenTrusteeSecrets,
   random: RandomSource,
-): Promise<PartialDecryption> {
+  options: { alreadyVerified?: VerifiedBallots; executor?: BallotExecutorFactory } = {},
+): Promise<{ partial: PartialDecryption; verified: VerifiedBallots }> {
   const r = await expectOk(api, { path: `/api/elections/${electionId}/tally` });
-  const parsed = parseEncryptedTallyPayload(
-    { v: 1, counted: r.body.counted, ciphertexts: r.body.ciphertexts },
-    params.manifest.questions.map((q) => q.answers.length),
-  );
-  if (!parsed.ok) throw new Error(`encrypted tally: ${parsed.message}`);
-  return createPartialDecryption(
-    electionFingerprintBytes(params),
+  const fingerprint = electionFingerprint(params);
+  if (r.body.fingerprint !== fingerprint) {
+    throw new Error(
+      `trustee ${secrets.index}: the tally is served for another election (${r.body.fingerprint})`,
+    );
+  }
+  const record = async () => (await expectOk(api, { path: `/api/elections/${electionId}/record` })).text;
+  const d = await trusteePartialDecryption(
+    // Each pass reads the record afresh (the second one re-reads superseded ballots).
+    async function* () {
+      yield await record();
+    },
+    {
+      ciphertexts: r.body.ciphertexts,
+      fingerprint,
+      counted: r.body.counted,
+      electionId,
+    },
     secrets,
-    flattenTally(parsed.tally),
     random,
+    options,
   );
+  if (!d.ok) throw new Error(`trustee ${secrets.index} refuses to decrypt: ${d.code}: ${d.message}`);
+  return { partial: d.partial, verified: d.check.verified };
 }
 
-/** POST the partial decryption of trustee `secrets.index`; resolves to the server's answer. */
+/**
+ * POST the partial decryption of trustee `secrets.index` (checked first, see partialDecryptionFor;
+ * ballot proofs on worker threads unless `executor` says otherwise); resolves to the server's answer
+ * and the `verified` pin a later trustee played by the same caller may pass as `alreadyVerified`.
+ */
 export async function submitPartialDecryption(
   api: Transport,
   o: {
@@ -169,16 +198,22 @@ export async function submitPartialDecryption(
     params: ElectionParams;
     secrets: PedersenTrusteeSecrets;
     random: RandomSource;
+    alreadyVerified?: VerifiedBallots;
+    executor?: BallotExecutorFactory;
   },
 ) {
-  const partial = await partialDecryptionFor(api, o.electionId, o.params, o.secrets, o.random);
+  const { partial, verified } = await partialDecryptionFor(api, o.electionId, o.params, o.secrets, o.random, {
+    ...(o.alreadyVerified ? { alreadyVerified: o.alreadyVerified } : {}),
+    // ballot proofs on every core, as `electra trustee:decrypt` checks them by default
+    executor: o.executor ?? workerPoolExecutor(availableParallelism()),
+  });
   const r = await expectOk(api, {
     method: 'POST',
     path: `/api/elections/${o.electionId}/partial-decryptions`,
     token: o.token,
     body: partial,
   });
-  return r.body as { state: string; verification?: { valid: boolean } | null };
+  return { ...(r.body as { state: string; verification?: { valid: boolean } | null }), verified };
 }
 
 /** The voting credential in a credential mail (four groups of six base58 characters). */
