@@ -37,6 +37,8 @@ export interface VerificationSummary {
   readonly fingerprint?: string;
   readonly electionId?: string;
   readonly result?: readonly (readonly number[])[];
+  /** The board head after the last event read (height = events in order, hash of the last one). */
+  readonly head?: { readonly height: number; readonly hash: string };
   readonly failuresOmitted: number;
   /** Wall time, when the caller injected a clock. */
   readonly seconds?: number;

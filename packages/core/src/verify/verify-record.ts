@@ -459,6 +459,7 @@ class RecordVerification {
       fingerprint: setup?.fingerprint,
       electionId: setup?.params.manifest.id,
       result: this.result,
+      head: { height: this.chain.lastHead.height, hash: this.chain.lastHead.hash },
       seconds: this.started === undefined ? undefined : (this.options.clock!() - this.started) / 1000,
     });
   }

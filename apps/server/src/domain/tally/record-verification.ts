@@ -73,7 +73,6 @@ export async function verifyStoredRecord(
   electionId: string,
   verifiedBy: string,
 ): Promise<VerificationRow> {
-  const head = await deps.board.head(electionId);
   const tally = await deps.repository.tally(electionId);
   let report: VerificationReport;
   try {
@@ -84,6 +83,9 @@ export async function verifyStoredRecord(
     deps.logger.error({ electionId, err: e }, 'tally verification error: the verifier could not run');
     throw e;
   }
+  // The head the verifier itself reached, not one read before it ran: an event appended meanwhile
+  // (a partial decryption arriving) must not be recorded as verified.
+  const head = report.summary.head ?? (await deps.board.head(electionId));
   return deps.repository.insertVerification({
     electionId,
     headHeight: head.height,
