@@ -48,10 +48,8 @@ describe('verifyStoredRecord', () => {
     // An event appended while the verifier ran moves the board to height 8; only 7 were verified.
     const d = deps(report({ height: 7, hash: 'H7' }), { height: 8, hash: 'H8' });
     await verifyStoredRecord(d.deps, 'e1', 'test');
-    assert.deepEqual(
-      d.stored,
-      [{ headHeight: 7, headHash: 'H7' }].map((h) => ({ ...d.stored[0], ...h })),
-    );
+    assert.equal(d.stored.length, 1);
+    assert.equal(d.stored[0]!.headHeight, 7);
     assert.equal(d.stored[0]!.headHash, 'H7');
   });
 });
