@@ -16,13 +16,14 @@ import { type OperationsState, STATIC_OPERATIONS_STATE } from './domain/operatio
 import type { TallyModule } from './domain/tally/tally-module.js';
 import type { AccessModule } from './domain/user-admin/access-module.js';
 import { registerAccess } from './http/access.routes.js';
-import { AppError } from './http/app-error.js';
+import type { AppError } from './http/app-error.js';
 import { registerIdentity } from './http/auth.routes.js';
 import { registerCasting } from './http/ballots.routes.js';
 import { registerCeremony } from './http/ceremony.routes.js';
 import { registerElectionRoutes } from './http/elections.routes.js';
 import { registerElectionReportRoutes } from './http/elections-reports.routes.js';
 import { handleError } from './http/error-handler.js';
+import { appError } from './http/error-mapper.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerRequestHooks } from './http/hooks.js';
 import { registerMaintenance } from './http/maintenance.routes.js';
@@ -235,7 +236,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installRoutePolicy(app, {
     policy,
     makeError: (status, code, message) =>
-      new AppError(status, code, message, {
+      appError(code, message, {
         headers: status === 401 ? { 'www-authenticate': 'Bearer realm="electra"' } : {},
       }),
   });
@@ -251,7 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) =>
-      new AppError(429, 'RATE_LIMITED', `Too many requests; retry in ${ctx.after}`, {
+      appError('RATE_LIMITED', `Too many requests; retry in ${ctx.after}`, {
         headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) },
       }),
   });
@@ -263,7 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const notFoundLimiter = app.rateLimit({ max: config.rateLimitNotFoundPerMin, timeWindow: 60_000 });
   const notFound = (request: FastifyRequest): AppError => {
     const path = request.url.split('?')[0] ?? '';
-    return new AppError(404, 'NOT_FOUND', `No route for ${request.method} ${path.slice(0, 100)}`);
+    return appError('NOT_FOUND', `No route for ${request.method} ${path.slice(0, 100)}`);
   };
   app.addHook('onRequest', async (request, reply) => {
     if (!request.is404) return;
@@ -315,7 +316,7 @@ export async function buildMetricsApp(
   app.addSchema(errorResponseSchema);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(async () => {
-    throw new AppError(404, 'NOT_FOUND', 'Only /metrics is served on this port');
+    throw appError('NOT_FOUND', 'Only /metrics is served on this port');
   });
   registerMetricsRoute(app, { metrics: deps.metrics, token: deps.config.metricsToken });
   return app;

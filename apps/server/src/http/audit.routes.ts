@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditRepository } from '../domain/audit/audit.repository.js';
 import type { AuditRecord } from '../domain/audit/audit-chain.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 import { errorResponses } from './schemas.js';
 
 const entrySchema = {
@@ -112,7 +112,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditRe
     async (request) => {
       const q = request.query;
       if (q.after !== undefined && q.before !== undefined) {
-        throw new AppError(400, 'VALIDATION_FAILED', 'Use either after or before, not both');
+        throw appError('VALIDATION_FAILED', 'Use either after or before, not both');
       }
       const order = q.order ?? (q.before !== undefined ? 'desc' : 'asc');
       const entries = await deps.audit.list({

@@ -5,7 +5,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthModule } from '../domain/auth/auth-module.js';
-import { AppError } from './app-error.js';
 import {
   forgotBodySchema,
   loginResponseSchema,
@@ -26,6 +25,7 @@ import {
   presentSession,
 } from './auth-http.js';
 import { requireActor } from './authenticate.js';
+import { appError } from './error-mapper.js';
 import { errorResponses } from './schemas.js';
 
 /** Who may enrol: a signed-in user, or the holder of an enrolment-only token. */
@@ -33,7 +33,7 @@ function enrollee(request: FastifyRequest): { userId: string; viaEnrollmentToken
   if (request.actor) return { userId: request.actor.userId, viaEnrollmentToken: false };
   if (request.enrollment) return { userId: request.enrollment.userId, viaEnrollmentToken: true };
   request.log.warn({ event: 'auth.mfa_enroll_denied' }, 'unauthorized: MFA enrolment without a session');
-  throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+  throw appError('UNAUTHORIZED', 'Sign in first');
 }
 
 export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule): void {
@@ -64,7 +64,7 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       );
       if (r.status === 'ok') return presentSession(r.tokens);
       if (r.status === 'locked') throw lockedError(r.retryAfterMs);
-      if (r.status === 'policy') throw new AppError(400, r.code, r.message);
+      if (r.status === 'policy') throw appError(r.code, r.message);
       throw invalidCredentials();
     },
   );
@@ -103,12 +103,8 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       const { email, code, newPassword } = request.body;
       const r = await auth.service.resetPassword(email, code, newPassword, contextOf(request));
       if (r.status === 'ok') return { status: 'ok' };
-      if (r.status === 'policy') throw new AppError(400, r.code, r.message);
-      throw new AppError(
-        400,
-        'RESET_CODE_INVALID',
-        'The reset code is wrong, used or expired; request a new one',
-      );
+      if (r.status === 'policy') throw appError(r.code, r.message);
+      throw appError('RESET_CODE_INVALID', 'The reset code is wrong, used or expired; request a new one');
     },
   );
 
@@ -128,11 +124,11 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       noStore(reply);
       const { mfaToken, code, recoveryCode } = request.body;
       if (!code === !recoveryCode)
-        throw new AppError(400, 'VALIDATION_FAILED', 'Send exactly one of code or recoveryCode');
+        throw appError('VALIDATION_FAILED', 'Send exactly one of code or recoveryCode');
       const r = await auth.service.verifyMfa(mfaToken, { code, recoveryCode }, contextOf(request));
       if (r.status === 'ok') return presentSession(r.tokens, r.user);
       if (r.status === 'locked') throw lockedError(r.retryAfterMs);
-      throw new AppError(401, 'INVALID_MFA_CODE', 'The code is not valid');
+      throw appError('INVALID_MFA_CODE', 'The code is not valid');
     },
   );
 
@@ -161,9 +157,9 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       noStore(reply);
       const who = enrollee(request);
       const user = await auth.users.findById(who.userId);
-      if (!user || user.disabled) throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+      if (!user || user.disabled) throw appError('UNAUTHORIZED', 'Sign in first');
       const r = await auth.mfa.beginEnrollment(user.id, user.email);
-      if (!r.ok) throw new AppError(409, r.code, 'MFA is already enrolled; an admin can reset it');
+      if (!r.ok) throw appError(r.code, 'MFA is already enrolled; an admin can reset it');
       return { secret: r.secret, otpauthUri: r.otpauthUri };
     },
   );
@@ -197,12 +193,12 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       const who = enrollee(request);
       const r = await auth.mfa.confirmEnrollment(who.userId, request.body.code);
       if (!r.ok) {
-        if (r.code === 'MFA_NOT_PENDING') throw new AppError(409, r.code, 'No MFA enrolment is in progress');
+        if (r.code === 'MFA_NOT_PENDING') throw appError(r.code, 'No MFA enrolment is in progress');
         request.log.warn(
           { event: 'auth.mfa_confirm_failed', userId: who.userId },
           'MFA confirmation failed: unauthorized code',
         );
-        throw new AppError(400, r.code, 'The code is not valid; check the device clock and try again');
+        throw appError(r.code, 'The code is not valid; check the device clock and try again');
       }
       const ctx = contextOf(request);
       await auth.audit.append({
@@ -214,7 +210,7 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       });
       if (!who.viaEnrollmentToken) return { recoveryCodes: r.recoveryCodes };
       const tokens = await auth.service.completeEnrollmentSession(who.userId, ctx);
-      if (!tokens) throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+      if (!tokens) throw appError('UNAUTHORIZED', 'Sign in first');
       return { recoveryCodes: r.recoveryCodes, ...presentSession(tokens) };
     },
   );
@@ -246,7 +242,7 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
     async (request) => {
       const actor = requireActor(request);
       const user = await auth.users.findById(request.params.id);
-      if (!user) throw new AppError(404, 'USER_NOT_FOUND', 'No such user');
+      if (!user) throw appError('USER_NOT_FOUND', 'No such user');
       return resetMfa(auth, user.id, actor.userId, contextOf(request));
     },
   );

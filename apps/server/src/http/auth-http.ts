@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthModule, AuthRateLimitName } from '../domain/auth/auth-module.js';
 import type { RequestContext, SessionTokens } from '../domain/auth/auth-service.js';
 import type { User } from '../domain/users/user.js';
-import { AppError } from './app-error.js';
+import type { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 
 export function contextOf(request: FastifyRequest): RequestContext {
   return { ip: request.ip, requestId: String(request.id), log: request.log };
@@ -25,20 +26,20 @@ export function ipRateLimit(auth: AuthModule, name: AuthRateLimitName) {
       { event: 'auth.rate_limited', limit: name, ip: request.ip, count: r.count },
       `rate limit exceeded: ${name} failed for this address`,
     );
-    throw new AppError(429, 'RATE_LIMITED', 'Too many requests from this address; try again later', {
+    throw appError('RATE_LIMITED', 'Too many requests from this address; try again later', {
       headers: retryAfter(r.resetInMs),
     });
   };
 }
 
 export function lockedError(retryAfterMs: number): AppError {
-  return new AppError(429, 'TOO_MANY_ATTEMPTS', 'Too many failed attempts; try again later', {
+  return appError('TOO_MANY_ATTEMPTS', 'Too many failed attempts; try again later', {
     headers: retryAfter(retryAfterMs),
   });
 }
 
 export function invalidCredentials(): AppError {
-  return new AppError(401, 'INVALID_CREDENTIALS', 'Invalid login or password');
+  return appError('INVALID_CREDENTIALS', 'Invalid login or password');
 }
 
 export function presentSession(tokens: SessionTokens, user?: User) {

@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthModule } from '../domain/auth/auth-module.js';
 import { publicUser } from '../domain/auth/auth-service.js';
-import { AppError } from './app-error.js';
 import {
   jwksResponseSchema,
   loginBodySchema,
@@ -26,6 +25,7 @@ import {
   presentSession,
 } from './auth-http.js';
 import { registerAuthentication, requireActor } from './authenticate.js';
+import { appError } from './error-mapper.js';
 import { errorResponses } from './schemas.js';
 
 export function registerAuthRoutes(app: FastifyInstance, auth: AuthModule): void {
@@ -77,8 +77,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthModule): void
     async (request, reply) => {
       noStore(reply);
       const r = await auth.service.refresh(request.body.refreshToken, contextOf(request));
-      if (r.status !== 'ok')
-        throw new AppError(401, 'UNAUTHORIZED', 'Refresh token is not valid; sign in again');
+      if (r.status !== 'ok') throw appError('UNAUTHORIZED', 'Refresh token is not valid; sign in again');
       return presentSession(r.tokens);
     },
   );
@@ -144,7 +143,7 @@ export function registerAuthRoutes(app: FastifyInstance, auth: AuthModule): void
     async (request) => {
       const actor = requireActor(request);
       const user = await auth.users.findById(actor.userId);
-      if (!user || user.disabled) throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+      if (!user || user.disabled) throw appError('UNAUTHORIZED', 'Sign in first');
       const enrolled = await auth.mfa.isEnrolled(user.id);
       return {
         user: publicUser(user),

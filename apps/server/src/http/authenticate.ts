@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionService } from '../domain/auth/session-service.js';
 import type { TokenService } from '../domain/auth/token-service.js';
 import type { Actor, Role } from '../policies/types.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 
 export interface EnrollmentPrincipal {
   userId: string;
@@ -70,6 +70,6 @@ export function registerAuthentication(
 
 /** For handlers of non-public routes: the policy hook already refused anonymous callers. */
 export function requireActor(request: FastifyRequest): Actor {
-  if (!request.actor) throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+  if (!request.actor) throw appError('UNAUTHORIZED', 'Sign in first');
   return request.actor;
 }

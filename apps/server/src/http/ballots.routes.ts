@@ -17,7 +17,6 @@ import {
 import { loadElection } from '../domain/casting/casting.repository.js';
 import { CastingError } from '../domain/casting/casting-errors.js';
 import type { CastingModule } from '../domain/casting/casting-module.js';
-import { AppError } from './app-error.js';
 import { registerBoardRoutes } from './board.routes.js';
 import {
   auditBodySchema,
@@ -27,14 +26,14 @@ import {
   receiptKeysSchema,
   receiptSchema,
 } from './casting.schemas.js';
-import { ERROR_CODE_STATUS } from './error-mapper.js';
+import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 
 /** A CastingError as the HTTP answer of its stable code. */
 export function castingHttpError(e: unknown): unknown {
   if (!(e instanceof CastingError)) return e;
-  return new AppError(ERROR_CODE_STATUS[e.code] ?? 400, e.code, e.message);
+  return appError(e.code, e.message);
 }
 
 type Params = { id: string };
@@ -63,14 +62,14 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
     if (!Number.isFinite(length)) return;
     const l = await limits((request.params as Params).id);
     if (l && length > l[kind]) {
-      throw new AppError(413, 'PAYLOAD_TOO_LARGE', `A ${kind} of this election is at most ${l[kind]} bytes`);
+      throw appError('PAYLOAD_TOO_LARGE', `A ${kind} of this election is at most ${l[kind]} bytes`);
     }
   };
   const malformed = (request: FastifyRequest) => {
     const v = request.validationError;
     if (!v) return;
-    if (v.validationContext === 'body') throw new AppError(400, 'BALLOT_MALFORMED', v.message);
-    throw new AppError(400, 'VALIDATION_FAILED', v.message);
+    if (v.validationContext === 'body') throw appError('BALLOT_MALFORMED', v.message);
+    throw appError('VALIDATION_FAILED', v.message);
   };
 
   app.post<{ Params: Params; Body: unknown }>(
@@ -170,7 +169,7 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
     },
     async (request) => {
       if (!(await loadElection(casting.db, request.params.id))) {
-        throw new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
+        throw appError('ELECTION_NOT_FOUND', 'No such election');
       }
       return { keys: await casting.receipts.published() };
     },

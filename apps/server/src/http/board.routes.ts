@@ -11,19 +11,19 @@ import type { FastifyInstance } from 'fastify';
 import { boardHead, readBoardPage, streamRecord } from '../domain/board/board.repository.js';
 import { loadElection, locateTracker, trackersAt } from '../domain/casting/casting.repository.js';
 import type { CastingModule } from '../domain/casting/casting-module.js';
-import { AppError } from './app-error.js';
 import {
   boardPageSchema,
   electionParamsSchema,
   headSchema,
   trackerLocationSchema,
 } from './casting.schemas.js';
+import { appError } from './error-mapper.js';
 import { errorResponses } from './schemas.js';
 
 /** The record is JSON Lines (protocol §10.1). */
 export const RECORD_MEDIA_TYPE = 'application/x-ndjson';
 
-const notFound = () => new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
+const notFound = () => appError('ELECTION_NOT_FOUND', 'No such election');
 
 export function registerBoardRoutes(app: FastifyInstance, casting: CastingModule): void {
   const { db } = casting;
@@ -113,7 +113,7 @@ export function registerBoardRoutes(app: FastifyInstance, casting: CastingModule
       const { id, tracker } = request.params;
       await requireElection(id);
       const at = await locateTracker(db, id, tracker);
-      if (!at) throw new AppError(404, 'TRACKER_NOT_FOUND', 'No ballot with this tracker on the board');
+      if (!at) throw appError('TRACKER_NOT_FOUND', 'No ballot with this tracker on the board');
       return {
         tracker: { hash: tracker, short: shortTrackerCode(fromBase64Url(tracker)) },
         kind: at.kind,

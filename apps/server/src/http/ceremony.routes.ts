@@ -10,14 +10,12 @@ import type {
   CeremonyService,
   CeremonySnapshot,
 } from '../domain/ceremony/ceremony.service.js';
-import { CEREMONY_ERROR_STATUS } from '../domain/ceremony/ceremony-codes.js';
 import { TRUSTEE_MESSAGE_KINDS, type TrusteeMessageKind } from '../domain/ceremony/ceremony-state.js';
 import { canViewCeremony } from '../policies/ceremony-policy.js';
-import { DENY_STATUS } from '../policies/domain-policy.js';
 import type { PolicyContext } from '../policies/policy-context.js';
-import { AppError } from './app-error.js';
 import { ceremonyParamsSchema, ceremonyStateSchema, MESSAGE_SCHEMAS } from './ceremony.schemas.js';
 import { registerCredentialsRoutes } from './credentials.routes.js';
+import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 
@@ -32,8 +30,7 @@ const tags = ['ceremony'];
 
 function unwrap<T>(r: CeremonyOutcome<T>): T {
   if (r.ok) return r;
-  const status = (DENY_STATUS as Record<string, number>)[r.code] ?? CEREMONY_ERROR_STATUS[r.code] ?? 422;
-  throw new AppError(status, r.code, r.message);
+  throw appError(r.code, r.message);
 }
 
 const ctx = (r: FastifyRequest) => ({ ip: r.ip, requestId: String(r.id) });
@@ -145,10 +142,9 @@ export function registerCeremonyRoutes(
     async (request) => {
       const actor = requireActorOf(request);
       const s = await ceremony.snapshot(request.params.id);
-      if (!s) throw new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
+      if (!s) throw appError('ELECTION_NOT_FOUND', 'No such election');
       const trusteeIndex = s.trustees.find((t) => t.userId === actor.userId)?.index ?? null;
-      const allowed = canViewCeremony(policy, actor, { state: s.state, trusteeIndex });
-      if (!allowed.allowed) throw new AppError(DENY_STATUS[allowed.code], allowed.code, allowed.reason);
+      enforce(canViewCeremony(policy, actor, { state: s.state, trusteeIndex }));
       return presentSnapshot(s, actor.userId);
     },
   );

@@ -8,12 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import type { CeremonyElection, ElectionGateway } from '../domain/ceremony/election-gateway.js';
 import {
   type CredentialsService,
-  credentialFailureStatus,
   MAX_UPLOADED_CREDENTIALS,
 } from '../domain/credentials/credentials.service.js';
 import { CREDENTIALS_EDITABLE } from '../policies/ceremony-policy.js';
 import type { Database } from '../store/database.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 
@@ -79,7 +78,7 @@ export function registerCredentialsRoutes(
           requestId: String(request.id),
         },
       );
-      if (!r.ok) throw new AppError(credentialFailureStatus(r.code), r.code, r.message);
+      if (!r.ok) throw appError(r.code, r.message);
       return { count: r.count };
     },
   );
@@ -111,7 +110,7 @@ export function registerCredentialsRoutes(
         ip: request.ip,
         requestId: String(request.id),
       });
-      if (!r.ok) throw new AppError(credentialFailureStatus(r.code), r.code, r.message);
+      if (!r.ok) throw appError(r.code, r.message);
       return { issued: r.issued };
     },
   );
@@ -143,7 +142,7 @@ export function registerCredentialsRoutes(
     },
     async (request) => {
       const election: CeremonyElection | null = await deps.elections.get(request.params.id, deps.db);
-      if (!election) throw new AppError(404, 'ELECTION_NOT_FOUND', 'No such election');
+      if (!election) throw appError('ELECTION_NOT_FOUND', 'No such election');
       const summary = await credentials.summary(election.id);
       return {
         mode: election.credentialMode,

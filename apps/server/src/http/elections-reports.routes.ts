@@ -18,9 +18,9 @@ import { renderXlsx } from '../domain/elections/export-xlsx.js';
 import { computeTurnout, type TurnoutInterval } from '../domain/elections/turnout.js';
 import { can } from '../policies/domain-policy.js';
 import type { PolicyContext } from '../policies/policy-context.js';
-import { enforce, loadElection } from './elections.routes.js';
+import { loadElection } from './elections.routes.js';
 import { type ExportFile, exportParams, turnoutQuery, turnoutSchema } from './elections.schemas.js';
-import { appError } from './error-mapper.js';
+import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 

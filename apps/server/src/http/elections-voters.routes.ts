@@ -11,7 +11,7 @@ import type { ElectionsModule } from '../domain/elections/elections-module.js';
 import type { ActionResources, DomainAction, Permission } from '../policies/domain-policy.js';
 import type { Actor } from '../policies/types.js';
 import { AppError } from './app-error.js';
-import { ctxOf, enforce, loadElection } from './elections.routes.js';
+import { ctxOf, loadElection } from './elections.routes.js';
 import {
   electionIdParams,
   pageQuery,
@@ -20,7 +20,7 @@ import {
   votersPutQuery,
   votersPutResponse,
 } from './elections.schemas.js';
-import { appError } from './error-mapper.js';
+import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 

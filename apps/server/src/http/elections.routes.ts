@@ -16,16 +16,9 @@ import {
 import { type ElectionState, nextStates } from '../domain/elections/election-state.js';
 import type { ActionContext, ElectionResult } from '../domain/elections/elections.service.js';
 import type { ElectionsModule } from '../domain/elections/elections-module.js';
-import {
-  type ActionResources,
-  can,
-  DENY_STATUS,
-  type DomainAction,
-  type Permission,
-} from '../policies/domain-policy.js';
+import { type ActionResources, can, type DomainAction } from '../policies/domain-policy.js';
 import type { PolicyContext } from '../policies/policy-context.js';
 import type { Actor } from '../policies/types.js';
-import { AppError } from './app-error.js';
 import {
   createElectionBody,
   electionIdParams,
@@ -37,7 +30,7 @@ import {
   transitionBody,
 } from './elections.schemas.js';
 import { registerElectionVoterRoutes } from './elections-voters.routes.js';
-import { appError } from './error-mapper.js';
+import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 
@@ -97,11 +90,6 @@ export function presentPublic(e: Election) {
 
 export function ctxOf(request: FastifyRequest): ActionContext {
   return { ip: request.ip, requestId: String(request.id) };
-}
-
-export function enforce(permission: Permission): void {
-  if (!permission.allowed)
-    throw new AppError(DENY_STATUS[permission.code], permission.code, permission.reason);
 }
 
 function unwrap(r: ElectionResult): Election {
@@ -306,7 +294,7 @@ export function registerElectionRoutes(
           const p = allowed(actor, 'election.transition', { kind: 'election', state, to });
           if (p.allowed) return { ok: true };
           if (p.code === 'INVALID_ELECTION_STATE') return { ok: false, code: p.code, message: p.reason };
-          throw new AppError(DENY_STATUS[p.code], p.code, p.reason);
+          throw appError(p.code, p.reason);
         },
         ctxOf(request),
       );

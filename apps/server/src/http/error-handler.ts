@@ -19,6 +19,11 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const mapped = mapError(error);
   if (mapped.internal) {
     request.log.error({ err: error }, `unexpected error: ${error.message}`);
+  } else if (mapped.unmapped) {
+    request.log.error(
+      { err: error, errorCode: mapped.code },
+      `error code ${mapped.code} has no status in ERROR_CODE_STATUS (answered ${mapped.status}); add it there`,
+    );
   } else if (mapped.status >= 500) {
     request.log.warn({ err: error, errorCode: mapped.code }, `request failed: ${mapped.message}`);
   }

@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { OperationsState } from '../domain/operations/settings-watcher.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 
 const EXEMPT_PREFIXES = ['/api/health'];
 const EXEMPT_ROUTES = new Set(['/metrics', '/api/maintenance']);
@@ -46,7 +46,7 @@ export function registerMaintenance(app: FastifyInstance, opts: { state: Operati
   app.addHook('onRequest', async (request) => {
     const m = opts.state.maintenance();
     if (!m.enabled || isMaintenanceExempt(request)) return;
-    throw new AppError(503, 'MAINTENANCE', m.message, {
+    throw appError('MAINTENANCE', m.message, {
       headers: { 'retry-after': String(m.retryAfterSeconds), 'cache-control': 'no-store' },
     });
   });

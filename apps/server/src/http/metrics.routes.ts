@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Metrics } from '../observability/metrics.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 import { errorResponses } from './schemas.js';
 
 function digest(s: string): Buffer {
@@ -43,7 +43,7 @@ export function registerMetricsRoute(
     },
     async (request, reply) => {
       if (token !== undefined && !hasBearerToken(request, token)) {
-        throw new AppError(401, 'UNAUTHORIZED', 'Missing or invalid metrics token', {
+        throw appError('UNAUTHORIZED', 'Missing or invalid metrics token', {
           headers: { 'www-authenticate': 'Bearer realm="metrics"' },
         });
       }

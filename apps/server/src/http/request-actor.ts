@@ -4,7 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../policies/types.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 
 export function actorOf(request: FastifyRequest): Actor | null {
   return (request as unknown as { actor?: Actor | null }).actor ?? null;
@@ -12,6 +12,6 @@ export function actorOf(request: FastifyRequest): Actor | null {
 
 export function requireActorOf(request: FastifyRequest): Actor {
   const actor = actorOf(request);
-  if (!actor) throw new AppError(401, 'UNAUTHORIZED', 'Sign in first');
+  if (!actor) throw appError('UNAUTHORIZED', 'Sign in first');
   return actor;
 }

@@ -8,7 +8,7 @@
 import { type Readable, Transform } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { RollImporter, RollPreview } from '../domain/roll/roll-import.service.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponseSchema, errorResponses } from './schemas.js';
 
@@ -43,7 +43,7 @@ function limitBytes(source: Readable, max: number): Readable {
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
       if (seen > max) {
-        done(new AppError(413, 'PAYLOAD_TOO_LARGE', `The roll is larger than ${max} bytes; split the file`));
+        done(appError('PAYLOAD_TOO_LARGE', `The roll is larger than ${max} bytes; split the file`));
         return;
       }
       done(null, chunk);
@@ -63,9 +63,7 @@ export function registerRollRoutes(
     scope.addContentTypeParser(['text/csv', 'application/csv'], (request, payload, done) => {
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
-        done(
-          new AppError(413, 'PAYLOAD_TOO_LARGE', `The roll is larger than ${maxBytes} bytes; split the file`),
-        );
+        done(appError('PAYLOAD_TOO_LARGE', `The roll is larger than ${maxBytes} bytes; split the file`));
         return;
       }
       done(null, payload);
@@ -125,11 +123,11 @@ export function registerRollRoutes(
         const actor = requireActorOf(request);
         const body = request.body as Readable | undefined;
         if (!body || typeof (body as Readable).pipe !== 'function') {
-          throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the roll as text/csv');
+          throw appError('UNSUPPORTED_MEDIA_TYPE', 'Send the roll as text/csv');
         }
         const { dryRun, invite } = request.query;
         if (invite && !deps.invitations) {
-          throw new AppError(400, 'INVITATIONS_UNAVAILABLE', 'Invitations need mail to be configured');
+          throw appError('INVITATIONS_UNAVAILABLE', 'Invitations need mail to be configured');
         }
         const outcome = await deps.importer.import({
           csv: limitBytes(body, maxBytes),

@@ -10,7 +10,6 @@ import type { ElectionResults } from '../domain/tally/tally.service.js';
 import { TallyError } from '../domain/tally/tally-errors.js';
 import type { TallyModule } from '../domain/tally/tally-module.js';
 import type { TallyElection } from '../domain/tally/tally-ports.js';
-import type { Permission } from '../policies/domain-policy.js';
 import type { PolicyContext } from '../policies/policy-context.js';
 import {
   canFinalizeTally,
@@ -20,7 +19,7 @@ import {
   canViewEncryptedTally,
   canViewResults,
 } from '../policies/tally-policy.js';
-import { appError } from './error-mapper.js';
+import { appError, enforce } from './error-mapper.js';
 import { actorOf, requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 import {
@@ -41,10 +40,6 @@ const params = {
 
 interface Params {
   id: string;
-}
-
-function enforce(permission: Permission): void {
-  if (!permission.allowed) throw appError(permission.code, permission.reason);
 }
 
 function ctxOf(request: FastifyRequest, actor: string) {
@@ -85,7 +80,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
   const { service } = tally;
   const load = async (id: string): Promise<TallyElection> => {
     const e = await tally.elections.getElection(id);
-    if (!e) throw appError('NOT_FOUND', 'No such election');
+    if (!e) throw appError('ELECTION_NOT_FOUND', 'No such election');
     return e;
   };
 
@@ -245,7 +240,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       enforce(canViewEncryptedTally(election.state));
       const status = await domain(() => service.tallyStatus(election.id));
       const v = status?.verification;
-      if (!v) throw appError('RESULTS_NOT_AVAILABLE', 'The record has not been verified yet');
+      if (!v) throw appError('RESULTS_UNAVAILABLE', 'The record has not been verified yet');
       return {
         state: election.state,
         valid: v.valid,
@@ -299,7 +294,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       const election = await load(request.params.id);
       enforce(canViewResults(policy, actorOf(request), election.state));
       const results = await service.resultsFor(election.id);
-      if (!results) throw appError('RESULTS_NOT_AVAILABLE', 'No result yet');
+      if (!results) throw appError('RESULTS_UNAVAILABLE', 'No result yet');
       return presentResults(results);
     },
   );

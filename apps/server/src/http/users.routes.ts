@@ -7,15 +7,13 @@
 import type { FastifyInstance } from 'fastify';
 import type {
   AccountChanges,
-  AdminFailureCode,
   AdminResult,
   NewAccountInput,
   UserAdmin,
 } from '../domain/user-admin/user-admin.service.js';
 import type { User } from '../domain/users/user.js';
-import { DENY_STATUS } from '../policies/domain-policy.js';
 import { ROLES, type Role } from '../policies/types.js';
-import { AppError } from './app-error.js';
+import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 
@@ -81,20 +79,13 @@ const email = {
 } as const;
 const fullName = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
 
-const STATUS: Record<AdminFailureCode, number> = {
-  ...DENY_STATUS,
-  USER_NOT_FOUND: 404,
-  EMAIL_TAKEN: 409,
-  IDENTIFIER_TAKEN: 409,
-};
-
 function present(u: User) {
   return { ...u, createdAt: u.createdAt.toISOString() };
 }
 
 function unwrap(r: AdminResult): User {
   if (r.ok) return r.user;
-  throw new AppError(STATUS[r.code], r.code, r.message);
+  throw appError(r.code, r.message);
 }
 
 type Ctx = { ip: string; requestId: string };
@@ -134,7 +125,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
     },
     async (request) => {
       const r = await admin.list(requireActorOf(request), request.query);
-      if (!r.ok) throw new AppError(DENY_STATUS[r.code], r.code, r.message);
+      if (!r.ok) throw appError(r.code, r.message);
       return { users: r.users.map(present), total: r.total };
     },
   );

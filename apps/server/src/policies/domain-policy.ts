@@ -66,6 +66,7 @@ export interface ActionResources {
   'audit.read': null;
 }
 export type DomainAction = keyof ActionResources;
+/** Refusal codes; their HTTP statuses are in the one table of http/error-mapper.ts. */
 export type DenyCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -77,18 +78,6 @@ export type DenyCode =
   | 'LAST_ADMIN';
 
 export type Permission = { allowed: true } | { allowed: false; code: DenyCode; reason: string };
-
-/** HTTP status for each refusal, for the single error mapper at the edge. */
-export const DENY_STATUS: Readonly<Record<DenyCode, 401 | 403 | 409>> = {
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  INVALID_ELECTION_STATE: 409,
-  ELECTION_NOT_OPEN: 409,
-  NOT_ELIGIBLE: 403,
-  ALREADY_VOTED: 409,
-  SELF_ROLE_CHANGE: 403,
-  LAST_ADMIN: 409,
-};
 
 const ok: Permission = { allowed: true };
 const deny = (code: DenyCode, reason: string): Permission => ({ allowed: false, code, reason });

@@ -68,7 +68,11 @@ export interface RoutePolicyOptions {
    */
   implicitPublicPrefixes?: readonly string[];
   /** Builds the error thrown on refusal; defaults to an Error with statusCode and code. */
-  makeError?: (status: 401 | 403, code: string, message: string) => Error;
+  makeError?: (
+    status: 401 | 403,
+    code: Extract<PolicyDecision, { allowed: false }>['code'],
+    message: string,
+  ) => Error;
 }
 
 export interface RoutePolicyCatalogue {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AppError } from '../../src/http/app-error.js';
+import { appError, type ErrorCode } from '../../src/http/error-mapper.js';
 import { buildTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -36,6 +37,13 @@ before(async () => {
           throw new AppError(409, 'ALREADY_VOTED', 'This voter has already voted', {
             headers: { 'x-extra': 'yes' },
           });
+        },
+      );
+      app.get(
+        '/api/unmapped',
+        { config: { policy: 'public' }, schema: { response: { 200: { type: 'object' } } } },
+        async () => {
+          throw appError('SOMETHING_NEW' as ErrorCode, 'The thing was refused');
         },
       );
       app.get(
@@ -210,6 +218,24 @@ describe('error envelope', () => {
     const err = logged.err as { message: string; stack: string };
     assert.match(err.message, /hunter2/);
     assert.match(err.stack, /errors\.test\.ts/);
+  });
+
+  test('a domain code missing from the error table → 422 with its code, logged as an error to fix', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/unmapped',
+      headers: { 'x-request-id': 'unmapped-1' },
+    });
+    assert.equal(res.statusCode, 422);
+    assert.deepEqual(envelope(res.body), {
+      code: 'SOMETHING_NEW',
+      message: 'The thing was refused',
+      requestId: 'unmapped-1',
+    });
+    const logged = t.log.lines.find((l) => l.reqId === 'unmapped-1' && l.level === 'error');
+    assert.ok(logged, 'error line');
+    assert.equal(logged.errorCode, 'SOMETHING_NEW');
+    assert.match(String(logged.msg), /no status in ERROR_CODE_STATUS/);
   });
 
   test('a response that violates its schema is a 500, not garbage', async () => {

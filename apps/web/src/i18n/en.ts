@@ -309,7 +309,6 @@ export const en = {
     OPENING_MISMATCH: 'The challenged ballot does not match its opening.',
     OPENING_WRONG_BALLOT: 'The opening belongs to another ballot.',
     TRACKER_NOT_FOUND: 'No ballot with this tracker is on the board.',
-    RESULTS_NOT_AVAILABLE: 'Results are not available yet.',
     RESULTS_UNAVAILABLE: 'Results are not available yet.',
     INVALID_CREDENTIALS: 'The sign-in details are not correct.',
     INVALID_MFA_CODE: 'This code is not correct or has expired.',

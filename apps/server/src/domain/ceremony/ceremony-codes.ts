@@ -1,9 +1,12 @@
 /**
- * Stable error codes of the ceremony and credential routes and their HTTP statuses, merged into
- * ERROR_CODE_STATUS (http/error-mapper.ts). A trustee message that fails verification on arrival is
- * answered 422 with `CEREMONY_` + the core's code of protocol §8.1.7 (e.g. CEREMONY_SIGNATURE_INVALID),
- * so a trustee learns exactly what the core found.
+ * Stable error codes of the ceremony and credential routes and their HTTP statuses: one section of
+ * ERROR_CODE_STATUS (http/error-mapper.ts), the single table every route answers through. A trustee
+ * message that fails verification on arrival is answered 422 with `CEREMONY_` + the core's code of
+ * protocol §8.1.7 (e.g. CEREMONY_SIGNATURE_INVALID), so a trustee learns exactly what the core found.
  */
+import type { CeremonyErrorCode } from '@electra/core';
+
+/** Every core code of §8.1.7 (`satisfies` and the check below fail when the core's list changes). */
 const CORE_CEREMONY_CODES = [
   'PARAMS_INVALID',
   'MESSAGE_MALFORMED',
@@ -25,9 +28,20 @@ const CORE_CEREMONY_CODES = [
   'TRANSCRIPT_MISMATCH',
   'CONFIRMATION_INVALID',
   'VERIFICATION_KEY_MISMATCH',
-] as const;
+] as const satisfies readonly CeremonyErrorCode[];
+const everyCoreCode: [Exclude<CeremonyErrorCode, (typeof CORE_CEREMONY_CODES)[number]>] extends [never]
+  ? true
+  : false = true;
+void everyCoreCode;
 
-export const CEREMONY_ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({
+/** A trustee message the core's check refused on arrival. */
+export type CoreCeremonyRefusal = `CEREMONY_${CeremonyErrorCode}`;
+
+const CORE_REFUSAL_STATUS = Object.fromEntries(
+  CORE_CEREMONY_CODES.map((c) => [`CEREMONY_${c}`, 422]),
+) as Record<CoreCeremonyRefusal, 422>;
+
+export const CEREMONY_ERROR_STATUS = {
   ELECTION_NOT_FOUND: 404,
   TRUSTEES_INVALID: 422,
   TRUSTEES_NOT_SET: 409,
@@ -41,5 +55,5 @@ export const CEREMONY_ERROR_STATUS: Readonly<Record<string, number>> = Object.fr
   CREDENTIAL_INVALID: 422,
   CREDENTIAL_DUPLICATE: 422,
   CREDENTIALS_TOO_MANY: 422,
-  ...Object.fromEntries(CORE_CEREMONY_CODES.map((c) => [`CEREMONY_${c}`, 422])),
-});
+  ...CORE_REFUSAL_STATUS,
+} as const satisfies Record<string, number>;

@@ -42,6 +42,7 @@ import type { SecretBox } from '../auth/secret-box.js';
 import type { CredentialsService } from '../credentials/credentials.service.js';
 import type { MailMessage } from '../mail/mailer.js';
 import { type CeremonyRow, ceremonyRepository as repo, type TrusteeRow } from './ceremony.repository.js';
+import type { CoreCeremonyRefusal } from './ceremony-codes.js';
 import {
   type CeremonyFailureRecord,
   type CeremonyView,
@@ -66,7 +67,7 @@ export type CeremonyFailureCode =
   | 'CEREMONY_WRONG_PHASE'
   | 'CEREMONY_MESSAGE_DUPLICATE'
   /** `CEREMONY_` + a core code of §8.1.7: the message failed verification on arrival. */
-  | `CEREMONY_${string}`;
+  | CoreCeremonyRefusal;
 
 export type CeremonyOutcome<T> =
   | ({ ok: true } & T)

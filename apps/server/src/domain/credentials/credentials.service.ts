@@ -13,7 +13,7 @@
  */
 import { generateCredentials, Point, type RandomSource } from '@electra/core';
 import { canIssueCredentials, canUploadCredentials } from '../../policies/ceremony-policy.js';
-import { DENY_STATUS, type DenyCode } from '../../policies/domain-policy.js';
+import type { DenyCode } from '../../policies/domain-policy.js';
 import type { PolicyContext } from '../../policies/policy-context.js';
 import type { Actor } from '../../policies/types.js';
 import type { Database, Queryable } from '../../store/database.js';
@@ -292,13 +292,3 @@ export function createCredentialsService(deps: CredentialsDeps) {
 }
 
 export type CredentialsService = ReturnType<typeof createCredentialsService>;
-
-/** HTTP status of each failure code, for the routes. */
-export function credentialFailureStatus(code: CredentialFailureCode): number {
-  if (code in DENY_STATUS) return DENY_STATUS[code as DenyCode];
-  return code === 'ELECTION_NOT_FOUND'
-    ? 404
-    : code === 'CREDENTIAL_MODE_MISMATCH' || code === 'CREDENTIALS_IN_USE'
-      ? 409
-      : 422;
-}

@@ -82,7 +82,11 @@ export type SlicedDecryption =
       /** Partial decryptions that failed verification and were left out. */
       readonly rejected: readonly DecryptionFailure[];
     }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: DecryptionFailure['code'] | 'DLOG_OUT_OF_BOUND';
+      readonly message: string;
+    };
 
 /** Verify each partial decryption, combine T_0 and t trustees, solve m_k ∈ [0, bound] (§8.4–8.6). */
 export async function decryptInSlices(args: {

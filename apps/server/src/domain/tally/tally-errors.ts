@@ -2,12 +2,12 @@
  * Expected failures of the tally (a bad partial decryption, a duplicate, a step asked for in the
  * wrong state, a record that does not verify), each with a stable code. The domain throws them; the
  * routes turn them into HTTP answers through ERROR_CODE_STATUS (TALLY_ERROR_STATUS lists the codes
- * and their statuses, merged there), so the mapping lives in one place.
+ * and their statuses, one section of that single table in http/error-mapper.ts).
  */
 export class TallyError extends Error {
   override readonly name = 'TallyError';
   constructor(
-    readonly code: string,
+    readonly code: TallyErrorCode,
     message: string,
   ) {
     super(message);
@@ -32,6 +32,7 @@ export const TALLY_ERROR_STATUS = {
   TALLY_BOARD_INVALID: 409,
   TALLY_VERIFICATION_FAILED: 409,
   TALLY_NOT_VERIFIED: 409,
-  RESULTS_NOT_AVAILABLE: 409,
   T0_SHARE_INVALID: 500,
 } as const satisfies Record<string, number>;
+
+export type TallyErrorCode = keyof typeof TALLY_ERROR_STATUS;

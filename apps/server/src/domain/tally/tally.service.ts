@@ -28,7 +28,7 @@ import { decryptInSlices, partialDecryptionInSlices, verifyPartialInSlices } fro
 import { computeEncryptedTally, loadSetup } from './encrypted-tally.js';
 import { type RecordVerifier, reportDigest, verifyStoredRecord } from './record-verification.js';
 import type { TallyRepository, TallyRow, VerificationRow } from './tally.repository.js';
-import { TallyError } from './tally-errors.js';
+import { TallyError, type TallyErrorCode } from './tally-errors.js';
 import type { TallyBoardPort, TallyElection, TallyElectionsPort, TallyTrusteesPort } from './tally-ports.js';
 import { type ElectionResults, readResults } from './tally-results.js';
 
@@ -271,7 +271,7 @@ export class TallyService {
     body: unknown,
     ctx: ActionContext,
   ): Promise<PartialOutcome> {
-    const reject = async (code: string, message: string, status: 'rejected' | 'duplicate') => {
+    const reject = async (code: TallyErrorCode, message: string, status: 'rejected' | 'duplicate') => {
       const action =
         status === 'duplicate' ? 'tally.partial_decryption_duplicate' : 'tally.partial_decryption_rejected';
       await this.deps.audit.append(entry(ctx, action, electionId, { trustee, code }));
