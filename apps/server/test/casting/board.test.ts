@@ -10,6 +10,7 @@ import { eventHash, GENESIS_PARENT, verifyChain, verifyRecord } from '@electra/c
 import {
   appendBoardEvent,
   boardHead,
+  boardVotingCounts,
   readBoard,
   streamBoard,
 } from '../../src/domain/board/board.repository.js';
@@ -45,6 +46,16 @@ after(async () => {
 });
 
 describe('board storage', () => {
+  test('voting counts come from the database: ballots, not audited ballots, up to `before`', async () => {
+    const head = await boardHead(tdb.db, e.id);
+    assert.deepEqual(await boardVotingCounts(tdb.db, e.id, head.height), {
+      endBallotsHeight: null,
+      ballots: 5,
+      unexpected: null,
+    });
+    assert.equal((await boardVotingCounts(tdb.db, e.id, 3)).ballots, 2, 'heights 1 and 2 only');
+  });
+
   test('stored events re-hash to their stored hashes and form one chain from the setup event', async () => {
     const events = await readBoard(tdb.db, e.id, 0, 100);
     assert.equal(events.length, 7, 'setup, 5 ballots, 1 audited ballot');

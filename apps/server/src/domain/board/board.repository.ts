@@ -110,6 +110,44 @@ function toEvent(r: EventRow): BoardEvent {
   return { v: 1, height: Number(r.height), parent: r.parent, type: r.type, payload: r.payload as never };
 }
 
+/** What closing a board needs to know, counted in the database (no payload is read). */
+export interface BoardVotingCounts {
+  /** Height of the first `end-ballots` event, or null while voting is open. */
+  readonly endBallotsHeight: number | null;
+  /** `ballot` events between the setup and end-ballots (or `before`). */
+  readonly ballots: number;
+  /** The first event type other than a ballot or an audited ballot in that range, if any. */
+  readonly unexpected: EventType | null;
+}
+
+/** Counts over heights 1 .. (end-ballots or `before`) − 1 of `electionId`'s board. */
+export async function boardVotingCounts(
+  q: Queryable,
+  electionId: string,
+  before: number,
+): Promise<BoardVotingCounts> {
+  const { rows } = await q.query<{
+    end_height: string | null;
+    ballots: string;
+    unexpected: EventType | null;
+  }>(
+    'board.voting_counts',
+    `WITH e AS (SELECT min(height) AS h FROM board_events WHERE election_id = $1 AND type = 'end-ballots')
+     SELECT (SELECT h FROM e) AS end_height,
+            count(*) FILTER (WHERE type = 'ballot') AS ballots,
+            (array_agg(type ORDER BY height) FILTER (WHERE type NOT IN ('ballot', 'audited-ballot')))[1] AS unexpected
+       FROM board_events
+      WHERE election_id = $1 AND height >= 1 AND height < coalesce((SELECT h FROM e), $2)`,
+    [electionId, before],
+  );
+  const r = rows[0]!;
+  return {
+    endBallotsHeight: r.end_height === null ? null : Number(r.end_height),
+    ballots: Number(r.ballots),
+    unexpected: r.unexpected,
+  };
+}
+
 /** One page of event summaries (no payloads), heights > `after`, ascending. */
 export async function readBoardPage(
   q: Queryable,

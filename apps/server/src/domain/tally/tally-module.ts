@@ -8,7 +8,13 @@ import { type RandomSource, systemRandom } from '@electra/core';
 import type { Logger } from '../../observability/logger.js';
 import type { Database } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
-import { appendBoardEvent, boardHead, streamBoard, streamRecord } from '../board/board.repository.js';
+import {
+  appendBoardEvent,
+  boardHead,
+  boardVotingCounts,
+  streamBoard,
+  streamRecord,
+} from '../board/board.repository.js';
 import { recordVerifier } from './record-verification.js';
 import { TallyRepository } from './tally.repository.js';
 import { TallyService } from './tally.service.js';
@@ -74,6 +80,7 @@ export function tallyBoard(db: Database): TallyBoardPort {
     append: appendBoardEvent,
     read: (electionId, fromHeight) => streamBoard(db, electionId, fromHeight),
     head: (electionId, tx) => boardHead(tx ?? db, electionId),
+    votingCounts: (electionId, before, tx) => boardVotingCounts(tx ?? db, electionId, before),
     async *record(electionId) {
       yield* streamRecord(db, electionId, await boardHead(db, electionId));
     },

@@ -7,6 +7,7 @@
  */
 import type { BoardEvent, EventType, RecordChunk, SingleTrusteeSecrets } from '@electra/core';
 import type { Queryable } from '../../store/database.js';
+import type { BoardVotingCounts } from '../board/board.repository.js';
 import type { ElectionState } from '../elections/election-state.js';
 
 export interface TallyElection {
@@ -50,6 +51,8 @@ export interface TallyBoardPort {
   /** The events from `fromHeight` on, in order, streamed (never the whole board in memory). */
   read(electionId: string, fromHeight: number): AsyncIterable<BoardEvent>;
   head(electionId: string, tx?: Queryable): Promise<BoardHeadInfo>;
+  /** Ballots before end-ballots (or `before`), counted without reading payloads. */
+  votingCounts(electionId: string, before: number, tx?: Queryable): Promise<BoardVotingCounts>;
   /** The election record (protocol §10) as stored, streamed: what `electra verify` would download. */
   record(electionId: string): AsyncIterable<RecordChunk>;
 }

@@ -126,15 +126,12 @@ export class TallyService {
    */
   async endBallots(electionId: string, tx: Queryable): Promise<{ height: number; ballots: number }> {
     const head = await this.deps.board.head(electionId, tx);
-    let ballots = 0;
-    for await (const event of this.deps.board.read(electionId, 1)) {
-      if (event.height >= head.height) break;
-      if (event.type === 'end-ballots') return { height: event.height, ballots };
-      if (event.type === 'ballot') ballots++;
-      else if (event.type !== 'audited-ballot') {
-        throw new TallyError('TALLY_BOARD_INVALID', `unexpected ${event.type} event before end-ballots`);
-      }
+    const counts = await this.deps.board.votingCounts(electionId, head.height, tx);
+    if (counts.unexpected !== null) {
+      throw new TallyError('TALLY_BOARD_INVALID', `unexpected ${counts.unexpected} event before end-ballots`);
     }
+    const ballots = counts.ballots;
+    if (counts.endBallotsHeight !== null) return { height: counts.endBallotsHeight, ballots };
     const appended = await this.deps.board.append(electionId, 'end-ballots', endBallotsPayload(ballots), tx);
     if (appended.height !== head.height) {
       // Another event slipped in between the head read and the append: the count may be stale.
