@@ -191,8 +191,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       }),
       keyEncryptionKey: kek,
       publicUrl: config.publicUrl,
+      ceremonyTimeoutMs: config.ceremonyTimeoutHours * 3_600_000,
       log: logger,
     });
+    // The scheduler ends key ceremonies past ELECTRA_CEREMONY_TIMEOUT_HOURS (one replica acts).
+    elections.setCeremonyExpiry((now, actor) => ceremony.ceremony.expireStalled(now, actor));
     // Casting and the public board: eligibility from elections, credentials and the setup event's
     // sources from the ceremony; the elections `open` transition appends the setup event through it.
     casting = createCastingModule({

@@ -249,6 +249,12 @@ export const CONFIG_SCHEMA = {
     24,
     'Reminder mail to eligible voters who have not voted, every this many hours after their invitation; 0 for none.',
   ),
+  ceremonyTimeoutHours: required(
+    'ELECTRA_CEREMONY_TIMEOUT_HOURS',
+    integer(0, 24 * 90),
+    72,
+    'A key ceremony still running this many hours after it started is ended by the scheduler (CEREMONY_TIMEOUT, back to draft, the officer who started it is mailed); 0 for no deadline.',
+  ),
 } as const;
 
 export type ConfigSchema = typeof CONFIG_SCHEMA;

@@ -25,7 +25,9 @@ export interface CeremonyModuleOptions {
   keyEncryptionKey: Uint8Array;
   publicUrl: string;
   random?: RandomSource;
-  log?: { warn(obj: object, msg: string): void };
+  /** ELECTRA_CEREMONY_TIMEOUT_HOURS in milliseconds: how long an attempt may run; 0: no deadline. */
+  ceremonyTimeoutMs?: number;
+  log?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
 }
 
 export interface CeremonyModule {
@@ -68,6 +70,9 @@ export async function createCeremonyModule(o: CeremonyModuleOptions): Promise<Ce
     credentials,
     box: createSecretBox(o.keyEncryptionKey),
     random,
+    mailer: o.mailer,
+    publicUrl: o.publicUrl,
+    timeoutMs: o.ceremonyTimeoutMs,
     log: o.log,
   });
   return {

@@ -25,6 +25,8 @@ export interface CeremonyRow {
   transcript: CeremonyTranscript | null;
   thresholdKey: ThresholdKey | null;
   startedAt: Date;
+  /** The officer who started the attempt (null for a system actor). */
+  startedBy: string | null;
   finishedAt: Date | null;
 }
 
@@ -38,11 +40,12 @@ interface CeremonyDbRow extends Record<string, unknown> {
   transcript: CeremonyTranscript | null;
   threshold_key: ThresholdKey | null;
   started_at: Date;
+  started_by: string | null;
   finished_at: Date | null;
 }
 
 const CEREMONY_COLUMNS =
-  'id, election_id, attempt, params, status, failure, transcript, threshold_key, started_at, finished_at';
+  'id, election_id, attempt, params, status, failure, transcript, threshold_key, started_at, started_by, finished_at';
 
 function toCeremony(r: CeremonyDbRow): CeremonyRow {
   return {
@@ -55,6 +58,7 @@ function toCeremony(r: CeremonyDbRow): CeremonyRow {
     transcript: r.transcript,
     thresholdKey: r.threshold_key,
     startedAt: r.started_at,
+    startedBy: r.started_by,
     finishedAt: r.finished_at,
   };
 }
@@ -143,6 +147,31 @@ export const ceremonyRepository = {
       [electionId],
     );
     return rows[0] ? toCeremony(rows[0]) : null;
+  },
+
+  /** Attempts still running that started before `cutoff`, oldest first (the deadline's candidates). */
+  async runningStartedBefore(
+    cutoff: Date,
+    limit: number,
+    q: Queryable,
+  ): Promise<{ id: string; electionId: string }[]> {
+    const { rows } = await q.query<{ id: string; election_id: string }>(
+      'ceremony.running_started_before',
+      `SELECT id, election_id FROM ceremonies WHERE status = 'running' AND started_at <= $1
+        ORDER BY started_at LIMIT $2`,
+      [cutoff.toISOString(), limit],
+    );
+    return rows.map((r) => ({ id: r.id, electionId: r.election_id }));
+  },
+
+  /** Name and address of an account (for mail to an officer), or null when it no longer exists. */
+  async userContact(userId: string, q: Queryable): Promise<{ email: string; fullName: string } | null> {
+    const { rows } = await q.query<{ email: string; full_name: string }>(
+      'ceremony.user_contact',
+      'SELECT email, full_name FROM users WHERE id = $1 AND disabled_at IS NULL',
+      [userId],
+    );
+    return rows[0] ? { email: rows[0].email, fullName: rows[0].full_name } : null;
   },
 
   async completed(electionId: string, q: Queryable): Promise<CeremonyRow | null> {

@@ -8,7 +8,9 @@
  * {v, manifest, publicKey, credentialMode} and their fingerprint are stored on the election, which
  * becomes ready; managed credentials are issued then (mailed after commit). A complaint (upheld or
  * not) or an officer's abort (a trustee timed out) fails the attempt, names the culprit and sends the
- * election back to draft; a restart is a new attempt with a new ceremonyId and fresh keys.
+ * election back to draft; a restart is a new attempt with a new ceremonyId and fresh keys. With a
+ * deadline (ELECTRA_CEREMONY_TIMEOUT_HOURS), the elections scheduler ends an attempt still running
+ * that long after it started the same way (`expireStalled`) and mails the officer who started it.
  */
 import {
   type CeremonyParams,
@@ -40,7 +42,7 @@ import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { SecretBox } from '../auth/secret-box.js';
 import type { CredentialsService } from '../credentials/credentials.service.js';
-import type { MailMessage } from '../mail/mailer.js';
+import type { Mailer, MailMessage } from '../mail/mailer.js';
 import { type CeremonyRow, ceremonyRepository as repo, type TrusteeRow } from './ceremony.repository.js';
 import type { CoreCeremonyRefusal } from './ceremony-codes.js';
 import {
@@ -87,7 +89,48 @@ export interface CeremonyDeps {
   credentials: CredentialsService;
   box: SecretBox;
   random: RandomSource;
-  log?: { warn(obj: object, msg: string): void };
+  /** For the officer's mail when the deadline ends an attempt. */
+  mailer?: Mailer;
+  /** ELECTRA_PUBLIC_URL, for the console link in that mail. */
+  publicUrl?: string;
+  /** How long an attempt may run before `expireStalled` ends it; 0 or unset: no deadline. */
+  timeoutMs?: number;
+  log?: { warn(obj: object, msg: string): void; error?(obj: object, msg: string): void };
+}
+
+/** The officer's mail when the deadline ended a ceremony attempt. */
+export function ceremonyTimeoutMail(o: {
+  to: string;
+  fullName: string;
+  electionTitle: string;
+  electionId: string;
+  startedAt: Date;
+  timeoutHours: number;
+  phase: string;
+  waitingFor: readonly { index: number; fullName: string }[];
+  publicUrl: string;
+}): MailMessage {
+  const waiting =
+    o.waitingFor.length > 0
+      ? `It was in phase "${o.phase}" and still waiting for ${o.waitingFor
+          .map((t) => `trustee ${t.index} (${t.fullName})`)
+          .join(', ')}.`
+      : `It was in phase "${o.phase}".`;
+  return {
+    to: o.to,
+    subject: `Key ceremony timed out: ${o.electionTitle}`,
+    text: [
+      `Hello ${o.fullName},`,
+      '',
+      `The key ceremony you started for "${o.electionTitle}" on ${o.startedAt.toISOString()} did not complete`,
+      `within the ${o.timeoutHours}-hour deadline, so Electra ended it. ${waiting}`,
+      '',
+      'The election is back in draft. Replace the trustees who did not take part if needed, then start',
+      'the ceremony again: a new attempt starts from the beginning with fresh keys.',
+      '',
+      `Election: ${o.publicUrl.replace(/\/+$/, '')}/admin/elections/${o.electionId}`,
+    ].join('\n'),
+  };
 }
 
 export interface CeremonySnapshot {
@@ -223,6 +266,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
     actor: string,
     ctx: CeremonyContext,
     tx: Queryable,
+    auditDetails: Record<string, unknown> = {},
   ): Promise<CeremonyFailureRecord> {
     const { trustees } = await repo.trustees(election.id, tx);
     const record: CeremonyFailureRecord = {
@@ -238,7 +282,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
         target: `election:${election.id}`,
         ip: ctx.ip,
         requestId: ctx.requestId,
-        details: { ceremonyId: ceremony.id, ...record },
+        details: { ceremonyId: ceremony.id, ...record, ...auditDetails },
       },
       tx,
     );
@@ -276,6 +320,90 @@ export function createCeremonyService(deps: CeremonyDeps) {
     );
     if (outcome.ok) elections.committed?.(electionId, 'draft', 'key_ceremony');
     return outcome;
+  }
+
+  /**
+   * The deadline (scheduler): every attempt still running `timeoutMs` after it started at `now` is
+   * ended like an officer's abort — CEREMONY_TIMEOUT naming the trustees the phase waits for, the
+   * election back to draft, `ceremony.failed` audited by `actor` with the deadline — and the officer
+   * who started it is mailed after the commit. Each election is handled in its own transaction that
+   * locks it and re-checks the attempt under the lock, so with several replicas ticking exactly one
+   * ends it; one failing is logged and retried next tick without holding up the others.
+   */
+  async function expireStalled(now: Date, actor: string): Promise<string[]> {
+    const timeoutMs = deps.timeoutMs ?? 0;
+    if (timeoutMs <= 0) return [];
+    const cutoff = new Date(now.getTime() - timeoutMs);
+    const timeoutHours = Math.round((timeoutMs / 3_600_000) * 100) / 100;
+    const expired: string[] = [];
+    for (const due of await repo.runningStartedBefore(cutoff, 100, db)) {
+      try {
+        const outcome = await db.transaction('ceremony.expire', async (tx) => {
+          const election = await elections.lock(due.electionId, tx);
+          if (election?.state !== 'key_ceremony') return null;
+          const ceremony = await repo.latest(due.electionId, tx, true);
+          if (ceremony?.status !== 'running' || ceremony.id !== due.id || ceremony.startedAt > cutoff)
+            return null;
+          const view = ceremonyView(ceremony.params, ceremony.status, await repo.messages(ceremony.id, tx));
+          const missing = missingSenders(view);
+          const { trustees } = await repo.trustees(election.id, tx);
+          const waitingFor = missing.map((index) => ({
+            index,
+            fullName: trustees.find((t) => t.index === index)?.fullName ?? '?',
+          }));
+          const failure = await failAttempt(
+            election,
+            ceremony,
+            {
+              code: 'CEREMONY_TIMEOUT',
+              index: missing[0] ?? 0,
+              reason:
+                `The ceremony did not complete within ${timeoutHours} h of its start` +
+                (missing.length > 0
+                  ? ` (phase ${view.phase} still waits for trustee${missing.length > 1 ? 's' : ''} ${missing.join(', ')})`
+                  : ` (phase ${view.phase})`),
+            },
+            actor,
+            {},
+            tx,
+            { automatic: true, startedAt: ceremony.startedAt.toISOString(), deadlineHours: timeoutHours },
+          );
+          const officer = ceremony.startedBy ? await repo.userContact(ceremony.startedBy, tx) : null;
+          const mail =
+            officer && deps.mailer
+              ? ceremonyTimeoutMail({
+                  to: officer.email,
+                  fullName: officer.fullName,
+                  electionTitle: election.title,
+                  electionId: election.id,
+                  startedAt: ceremony.startedAt,
+                  timeoutHours,
+                  phase: view.phase,
+                  waitingFor,
+                  publicUrl: deps.publicUrl ?? '',
+                })
+              : null;
+          return { failure, mail };
+        });
+        if (!outcome) continue;
+        expired.push(due.electionId);
+        elections.committed?.(due.electionId, 'draft', 'key_ceremony');
+        if (outcome.mail && deps.mailer) {
+          try {
+            await deps.mailer.send(outcome.mail);
+          } catch (err) {
+            deps.log?.warn(
+              { err, electionId: due.electionId },
+              'the mail telling the officer that the key ceremony timed out was not sent',
+            );
+          }
+        }
+      } catch (err) {
+        const log = deps.log?.error ? deps.log.error.bind(deps.log) : deps.log?.warn.bind(deps.log);
+        log?.({ err, electionId: due.electionId }, 'ending a key ceremony past its deadline failed');
+      }
+    }
+    return expired;
   }
 
   /** T_0's automatic moves, then completion; returns mails to send after commit. */
@@ -507,6 +635,7 @@ export function createCeremonyService(deps: CeremonyDeps) {
     setTrustees,
     start,
     abort,
+    expireStalled,
     post,
     snapshot,
     transcript,

@@ -5,12 +5,20 @@
  * re-checks state and time under that lock: a replica that finds the row locked skips it, and one that
  * comes after the commit no longer finds it due. So one transition and one audit entry, whoever ticks.
  * One election failing to open (e.g. its board cannot be set up) is logged and retried next tick
- * without holding up the others. The clock is injected for tests.
+ * without holding up the others. The same pass ends key ceremonies past their deadline (the ceremony
+ * module's `expireStalled`, wired with `setCeremonyExpiry`), also exactly once. The clock is injected
+ * for tests.
  */
 import type { Database } from '../../store/database.js';
 import type { ElectionNotifier, NotifyReport } from './election-notifier.js';
 import type { ElectionsRepository } from './elections.repository.js';
 import type { ElectionsService } from './elections.service.js';
+
+/**
+ * The key ceremony's deadline (the ceremony module's `expireStalled`): ends the attempts running past
+ * it as `actor` and returns their elections. Handles its own transactions and exactly-once.
+ */
+export type CeremonyExpiry = (now: Date, actor: string) => Promise<string[]>;
 
 export interface SchedulerLogger {
   info(obj: object, msg: string): void;
@@ -23,6 +31,8 @@ export interface SchedulerDeps {
   service: ElectionsService;
   elections: ElectionsRepository;
   notifier?: ElectionNotifier;
+  /** Ends key ceremonies past their deadline; read at each tick (wired after construction). */
+  ceremonyExpiry?: () => CeremonyExpiry | undefined;
   /** milliseconds since the epoch */
   clock: () => number;
   tickMs: number;
@@ -33,6 +43,8 @@ export interface TickReport {
   opened: string[];
   closed: string[];
   failed: string[];
+  /** elections whose key ceremony the deadline ended (back to draft) */
+  ceremoniesExpired: string[];
   mail: NotifyReport | null;
 }
 
@@ -96,7 +108,7 @@ export class ElectionScheduler {
 
   private async pass(): Promise<TickReport> {
     const now = new Date(this.deps.clock());
-    const report: TickReport = { opened: [], closed: [], failed: [], mail: null };
+    const report: TickReport = { opened: [], closed: [], failed: [], ceremoniesExpired: [], mail: null };
     const due = await this.deps.elections.due(this.deps.db, now, 100);
     for (const { id, from } of due) {
       const to = from === 'ready' ? 'open' : 'closed';
@@ -113,6 +125,16 @@ export class ElectionScheduler {
       } catch (err) {
         report.failed.push(id);
         this.deps.logger.error({ err, electionId: id, from, to }, `scheduled ${to} of an election failed`);
+      }
+    }
+    const expire = this.deps.ceremonyExpiry?.();
+    if (expire) {
+      try {
+        report.ceremoniesExpired = await expire(now, SCHEDULER_ACTOR);
+        for (const electionId of report.ceremoniesExpired)
+          this.deps.logger.info({ electionId }, 'key ceremony ended: past its deadline');
+      } catch (err) {
+        this.deps.logger.error({ err }, 'key ceremony deadline pass failed');
       }
     }
     if (this.deps.notifier) {

@@ -9,7 +9,7 @@ import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { Mailer } from '../mail/mailer.js';
 import { ElectionNotifier } from './election-notifier.js';
-import { ElectionScheduler, type SchedulerLogger } from './election-scheduler.js';
+import { type CeremonyExpiry, ElectionScheduler, type SchedulerLogger } from './election-scheduler.js';
 import { ElectionsRepository } from './elections.repository.js';
 import { type CloseBoardHook, ElectionsService, type OpenBoardHook } from './elections.service.js';
 import { EligibilityRepository, type EligibleVoter } from './eligibility.js';
@@ -30,6 +30,8 @@ export interface ElectionsModule {
   setOpenBoard(hook: OpenBoardHook): void;
   /** The tally's end-ballots appender, run inside the open → closed transaction. */
   setCloseBoard(hook: CloseBoardHook): void;
+  /** The ceremony's deadline, run by the scheduler at each tick (ceremony module's `expireStalled`). */
+  setCeremonyExpiry(expiry: CeremonyExpiry): void;
   setResultsSource(source: ResultsSource): void;
   results(): ResultsSource | null;
   /** Is this user on the roll of this election? */
@@ -67,6 +69,7 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
   let openBoard = deps.openBoard;
   let closeBoard = deps.closeBoard;
   let results = deps.results ?? null;
+  let ceremonyExpiry: CeremonyExpiry | undefined;
   let scheduler: ElectionScheduler | undefined;
   const service = new ElectionsService({
     db: deps.db,
@@ -97,6 +100,7 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     service,
     elections: repository,
     notifier: notifier ?? undefined,
+    ceremonyExpiry: () => ceremonyExpiry,
     clock,
     tickMs: deps.schedulerTickMs ?? 15_000,
     logger: deps.logger,
@@ -115,6 +119,9 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     },
     setCloseBoard: (hook) => {
       closeBoard = hook;
+    },
+    setCeremonyExpiry: (expiry) => {
+      ceremonyExpiry = expiry;
     },
     setResultsSource: (source) => {
       results = source;
