@@ -114,7 +114,12 @@ declare module 'fastify' {
   }
 }
 
-/** Content-Security-Policy for a JSON API and a same-origin web app whose crypto runs as WASM in a worker. */
+/**
+ * Content-Security-Policy for a JSON API and a same-origin web app whose crypto runs as WASM in a
+ * worker. Images alone may come from any https: origin: candidate photos are URLs in the election's
+ * presentation, hosted wherever the officer chose (an image cannot run code; no Referer is sent).
+ * Scripts, styles, workers and connections stay same-origin.
+ */
 function contentSecurityPolicy(production: boolean) {
   return {
     useDefaults: false,
@@ -122,7 +127,7 @@ function contentSecurityPolicy(production: boolean) {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
       styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
+      imgSrc: ["'self'", 'data:', 'https:'],
       fontSrc: ["'self'"],
       connectSrc: ["'self'"],
       workerSrc: ["'self'"],

@@ -92,8 +92,15 @@ export interface WebKit {
   auth: AuthModule;
   casting: CastingModule;
   browser: Browser;
-  /** An open election; with `{ opensAt }` it stays `ready` (upcoming) until then. */
-  openElection(voters: number, title?: string, o?: { opensAt?: string }): Promise<WebElection>;
+  /**
+   * An open election; with `{ opensAt }` it stays `ready` (upcoming) until then; `photos` gives
+   * candidates (by answer id) a photo URL.
+   */
+  openElection(
+    voters: number,
+    title?: string,
+    o?: { opensAt?: string; photos?: Record<string, string> },
+  ): Promise<WebElection>;
   /** Switch maintenance mode as `electra maintenance on|off` does (what the settings watcher reports). */
   setMaintenance(message: string | null): void;
   close(): Promise<void>;
@@ -191,7 +198,7 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
   async function openElection(
     count: number,
     title = 'Student union election',
-    o: { opensAt?: string } = {},
+    o: { opensAt?: string; photos?: Record<string, string> } = {},
   ): Promise<WebElection> {
     const id = randomUUID();
     const manifest: Manifest = { v: 1, id, title, questions: QUESTIONS };
@@ -217,7 +224,7 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
         answerOrder: 'fixed',
         answers: q.answers.map((a) => ({
           id: a.id,
-          photoUrl: null,
+          photoUrl: o.photos?.[a.id] ?? null,
           manifesto: `${a.label} promises a transparent, open union.`,
         })),
       })),

@@ -387,3 +387,44 @@ describe('serving the app', () => {
     await context.close();
   });
 });
+
+describe('candidate photos', () => {
+  test('a photo hosted elsewhere over https is allowed by the CSP and shown with its alt text; http is blocked', async () => {
+    // Nothing listens on port 9: the browser attempts both and fails on the network, so the CSP's
+    // verdict is all that is observed (a refused image raises a securitypolicyviolation event).
+    const https = 'https://127.0.0.1:9/photos/ada.jpg';
+    const http = 'http://127.0.0.1:9/photos/grace.jpg';
+    const e = await kit.openElection(1, 'Photo election', { photos: { ada: https, grace: http } });
+    const index = await fetch(`${kit.url}/vote/${e.id}`);
+    const csp = index.headers.get('content-security-policy') ?? '';
+    assert.equal(/img-src ([^;]+)/.exec(csp)?.[1], "'self' data: https:");
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+    const context = await kit.browser.newContext();
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (ev) =>
+        seen.push(`${ev.effectiveDirective} ${ev.blockedURI}`),
+      );
+    });
+    const page = await newPage(context);
+    await page.goto(`${kit.url}/vote/${e.id}`);
+    await page.waitForURL(/\/login\?next=/);
+    await signInWithMouse(page, e.voters[0]!);
+    await page.getByRole('heading', { name: /Ballot:/ }).waitFor();
+    const ada = page.getByRole('img', { name: 'Photo of Ada Lovelace' });
+    assert.equal(await ada.getAttribute('src'), https);
+    assert.equal(await page.getByRole('img', { name: 'Photo of Grace Hopper' }).getAttribute('src'), http);
+    await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
+    await page.waitForFunction(
+      () => (window as unknown as { cspViolations: string[] }).cspViolations.length > 0,
+    );
+    const violations = await page.evaluate(
+      () => (window as unknown as { cspViolations: string[] }).cspViolations,
+    );
+    // (Chromium may report the same refusal more than once)
+    assert.deepEqual([...new Set(violations)], [`img-src ${http}`]);
+    await axe(page, 'ballot step with candidate photos');
+    await context.close();
+  });
+});

@@ -79,6 +79,23 @@ describe('security and caching headers', () => {
     }
   });
 
+  test('the CSP lets images (candidate photos) come from any https origin, and nothing else', async () => {
+    const csp = String((await t.app.inject({ url: '/api/health/live' })).headers['content-security-policy']);
+    const directives = new Map(
+      csp.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values.join(' ')] as const;
+      }),
+    );
+    assert.equal(directives.get('img-src'), "'self' data: https:");
+    for (const [name, values] of directives) {
+      if (name === 'img-src') continue;
+      assert.doesNotMatch(values, /https:|\*/, `${name} stays same-origin: ${values}`);
+    }
+    for (const name of ['script-src', 'style-src', 'connect-src', 'worker-src', 'font-src'])
+      assert.ok(directives.get(name)?.startsWith("'self'"), `${name} in ${csp}`);
+  });
+
   test('HSTS only in production', async () => {
     assert.equal(
       (await t.app.inject({ url: '/api/health/live' })).headers['strict-transport-security'],

@@ -111,6 +111,7 @@ export const en = {
     search: 'Search candidates',
     noMatch: 'No candidate matches “{q}”.',
     manifesto: 'Manifesto',
+    photo: 'Photo of {name}',
     tooMany: 'You can choose at most {max}. Deselect one first.',
     tooFew: 'Choose at least {min} (or leave the question blank, where allowed).',
     blank: 'Blank vote for this question',

@@ -151,7 +151,13 @@ export const boothPage: Screen = async (main, { id }, signal) => {
           'div',
           {},
           pa?.photoUrl
-            ? h('img', { src: pa.photoUrl, alt: '', loading: 'lazy', width: '64', height: '64' })
+            ? h('img', {
+                src: pa.photoUrl,
+                alt: t('booth.photo', { name: a.label }),
+                loading: 'lazy',
+                width: '64',
+                height: '64',
+              })
             : null,
           h('label', { for: inputId }, a.label),
           pa?.manifesto
