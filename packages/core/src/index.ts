@@ -28,6 +28,7 @@ export {
 } from './group/hash.js';
 export { nobleBackend } from './group/noble-backend.js';
 export { canonicalJson, canonicalJsonBytes, type JsonValue } from './codec/canonical-json.js';
+export { type ReceiptFields, receiptMessage } from './receipt.js';
 export { type RandomSource, systemRandom } from './rng.js';
 export { initCore } from './init.js';
 export { TAGS } from './tags.js';

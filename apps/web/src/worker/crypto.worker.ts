@@ -9,7 +9,6 @@
 import {
   type BallotExecutorFactory,
   ballotToJSON,
-  canonicalJson,
   commitCoefficients,
   createTrusteeCertificate,
   dealShares,
@@ -27,10 +26,10 @@ import {
   parseCredential,
   parseElectionParams,
   readRecord,
+  receiptMessage,
   shortTrackerCode,
   systemRandom,
   trusteePartialDecryption,
-  utf8,
   verifyOpenedBallot,
   verifyRecord,
 } from '@electra/core';
@@ -255,17 +254,13 @@ const handlers: Handlers = {
   async verifyReceipt({ electionId, receipt, keys }) {
     const key = keys.find((k) => k.keyId === receipt.keyId);
     if (!key) return { ok: false, keyId: null };
-    const message = utf8(
-      canonicalJson({
-        v: 1,
-        purpose: 'electra-ballot-receipt',
-        election: electionId,
-        fingerprint: receipt.electionFingerprint,
-        tracker: receipt.tracker.hash,
-        height: receipt.height,
-        castAt: receipt.castAt,
-      }),
-    );
+    const message = receiptMessage({
+      electionId,
+      fingerprint: receipt.electionFingerprint,
+      tracker: receipt.tracker.hash,
+      height: receipt.height,
+      castAt: receipt.castAt,
+    });
     try {
       const ok = ed25519.verify(fromBase64Url(receipt.signature), message, fromBase64Url(key.publicKey));
       return { ok, keyId: key.keyId };

@@ -14,22 +14,12 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { canonicalJson } from '@electra/core';
+import { type ReceiptFields, receiptMessage } from '@electra/core';
 import type { Database } from '../../store/database.js';
 import type { SecretBox } from '../auth/secret-box.js';
 
 /** pg_advisory_xact_lock key serializing receipt-key creation across replicas. */
 const RECEIPT_KEY_LOCK = '7391042286518374402';
-
-export interface ReceiptFields {
-  readonly electionId: string;
-  readonly fingerprint: string;
-  /** Full tracker hash (protocol §7.5). */
-  readonly tracker: string;
-  readonly height: number;
-  /** ISO 8601 UTC, milliseconds, `Z`. */
-  readonly castAt: string;
-}
 
 export interface PublishedReceiptKey {
   readonly keyId: string;
@@ -37,22 +27,6 @@ export interface PublishedReceiptKey {
   /** The raw 32-byte public key, base64url. */
   readonly publicKey: string;
   readonly createdAt: string;
-}
-
-/** The exact bytes a receipt signature covers (protocol §13): UTF-8 canonical JSON of this object. */
-export function receiptMessage(f: ReceiptFields): Buffer {
-  return Buffer.from(
-    canonicalJson({
-      v: 1,
-      purpose: 'electra-ballot-receipt',
-      election: f.electionId,
-      fingerprint: f.fingerprint,
-      tracker: f.tracker,
-      height: f.height,
-      castAt: f.castAt,
-    }),
-    'utf8',
-  );
 }
 
 export function publicKeyFromRaw(raw: string): KeyObject {
