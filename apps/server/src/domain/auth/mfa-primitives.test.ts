@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { lockDurationMs } from './login-throttle.js';
-import { generateRecoveryCode, hashCode } from './mfa-service.js';
+import { generateRecoveryCode } from './mfa-service.js';
 import { generateResetCode } from './password-reset.js';
+import { hashCode } from './random-code.js';
 import { generateTotpSecret, matchTotp, totpCode } from './totp.js';
 
 describe('TOTP', () => {

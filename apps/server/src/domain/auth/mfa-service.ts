@@ -4,31 +4,17 @@
  * they carry 50 random bits each, so a slow hash adds nothing), and reset by an admin. The TOTP
  * secret is sealed with the key-encryption key, bound to the user id.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../store/database.js';
 import type { Clock } from './clock.js';
 import type { MfaRepository } from './mfa.repository.js';
+import { hashCode, randomCode } from './random-code.js';
 import type { SecretBox } from './secret-box.js';
 import { generateTotpSecret, matchTotp, otpauthUri } from './totp.js';
 
 export const RECOVERY_CODE_COUNT = 10;
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /** 10 Crockford base32 characters (50 bits), shown as XXXXX-XXXXX. */
 export function generateRecoveryCode(): string {
-  const bytes = randomBytes(10);
-  let s = '';
-  for (const b of bytes) s += CROCKFORD[b & 31];
-  return `${s.slice(0, 5)}-${s.slice(5)}`;
-}
-
-/** Case, dashes and spaces do not matter when a code is typed back. */
-export function normalizeCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-}
-
-export function hashCode(code: string): Buffer {
-  return createHash('sha256').update(normalizeCode(code), 'utf8').digest();
+  return randomCode(10);
 }
 
 export type MfaVerifyResult = { ok: true; method: 'totp' | 'recovery_code' } | { ok: false; reason: string };

@@ -5,19 +5,15 @@
  * 5 wrong attempts they are void. A new request voids the previous codes. Requests for unknown or
  * disabled accounts do nothing, and the caller answers them exactly like the others.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Database, Queryable } from '../../store/database.js';
 import type { Clock } from './clock.js';
-import { hashCode } from './mfa-service.js';
+import { hashCode, randomCode } from './random-code.js';
 
 export const RESET_CODE_TTL_MS = 15 * 60_000;
 export const RESET_MAX_ATTEMPTS = 5;
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 export function generateResetCode(): string {
-  let s = '';
-  for (const b of randomBytes(20)) s += CROCKFORD[b & 31];
-  return s.match(/.{5}/g)!.join('-');
+  return randomCode(20);
 }
 
 export interface ResetCodeRecord {
