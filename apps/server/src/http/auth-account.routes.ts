@@ -26,7 +26,7 @@ import {
 } from './auth-http.js';
 import { requireActor } from './authenticate.js';
 import { appError } from './error-mapper.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** Who may enrol: a signed-in user, or the holder of an enrolment-only token. */
 function enrollee(request: FastifyRequest): { userId: string; viaEnrollmentToken: boolean } {
@@ -222,12 +222,7 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       schema: {
         tags: ['users'],
         summary: "Remove a user's MFA enrolment (they enrol again at next sign-in) and end their sessions",
-        params: {
-          type: 'object',
-          required: ['id'],
-          additionalProperties: false,
-          properties: { id: { type: 'string', format: 'uuid' } },
-        },
+        params: idParamsSchema,
         response: {
           200: {
             type: 'object',

@@ -22,13 +22,12 @@ import {
   auditBodySchema,
   auditReceiptSchema,
   ballotSchema,
-  electionParamsSchema,
   receiptKeysSchema,
   receiptSchema,
 } from './casting.schemas.js';
 import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** A CastingError as the HTTP answer of its stable code. */
 export function castingHttpError(e: unknown): unknown {
@@ -85,7 +84,7 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
       schema: {
         tags,
         summary: 'Cast a signed encrypted ballot; answers a signed receipt (same receipt when resubmitted)',
-        params: electionParamsSchema,
+        params: idParamsSchema,
         body: ballotSchema,
         response: {
           200: { ...receiptSchema, description: 'This exact ballot was already cast: its receipt' },
@@ -121,7 +120,7 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
         tags,
         summary:
           'Publish a challenged ballot with its opening (Benaloh audit); it can never be cast afterwards',
-        params: electionParamsSchema,
+        params: idParamsSchema,
         body: auditBodySchema,
         response: {
           200: { ...auditReceiptSchema, description: 'Already audited: where it is' },
@@ -163,7 +162,7 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
       schema: {
         tags,
         summary: 'Public keys that sign this election’s ballot receipts (protocol §13)',
-        params: electionParamsSchema,
+        params: idParamsSchema,
         response: { 200: receiptKeysSchema, ...errorResponses(400, 404) },
       },
     },

@@ -11,14 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import { boardHead, readBoardPage, streamRecord } from '../domain/board/board.repository.js';
 import { loadElection, locateTracker, trackersAt } from '../domain/casting/casting.repository.js';
 import type { CastingModule } from '../domain/casting/casting-module.js';
-import {
-  boardPageSchema,
-  electionParamsSchema,
-  headSchema,
-  trackerLocationSchema,
-} from './casting.schemas.js';
+import { boardPageSchema, headSchema, trackerLocationSchema } from './casting.schemas.js';
 import { appError } from './error-mapper.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** The record is JSON Lines (protocol §10.1). */
 export const RECORD_MEDIA_TYPE = 'application/x-ndjson';
@@ -39,7 +34,7 @@ export function registerBoardRoutes(app: FastifyInstance, casting: CastingModule
       schema: {
         tags,
         summary: 'The public board, paged by height: event types and hashes, trackers of ballots',
-        params: electionParamsSchema,
+        params: idParamsSchema,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -80,7 +75,7 @@ export function registerBoardRoutes(app: FastifyInstance, casting: CastingModule
       schema: {
         tags,
         summary: 'Height and hash of the last board event: publish or compare it to detect a rewritten board',
-        params: electionParamsSchema,
+        params: idParamsSchema,
         response: { 200: headSchema, ...errorResponses(400, 404) },
       },
     },
@@ -131,7 +126,7 @@ export function registerBoardRoutes(app: FastifyInstance, casting: CastingModule
       schema: {
         tags,
         summary: 'The election record (protocol §10): JSON Lines, header then every board event, streamed',
-        params: electionParamsSchema,
+        params: idParamsSchema,
         response: {
           200: { type: 'string', description: `${RECORD_MEDIA_TYPE}: electra-record v1` },
           304: { type: 'null', description: 'The board has not changed since the ETag you hold' },

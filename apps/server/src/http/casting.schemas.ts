@@ -133,13 +133,6 @@ export const receiptKeysSchema = {
   },
 } as const;
 
-export const electionParamsSchema = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
-
 export const headSchema = {
   type: 'object',
   required: ['height', 'hash'],

@@ -17,14 +17,7 @@ import { ceremonyParamsSchema, ceremonyStateSchema, MESSAGE_SCHEMAS } from './ce
 import { registerCredentialsRoutes } from './credentials.routes.js';
 import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 const tags = ['ceremony'];
 
@@ -75,7 +68,7 @@ export function registerCeremonyRoutes(
       schema: {
         tags,
         summary: 'Name the trustees (index = position + 1) and the threshold t; draft only',
-        params: idParams,
+        params: idParamsSchema,
         body: {
           type: 'object',
           required: ['threshold', 'trustees'],
@@ -135,7 +128,7 @@ export function registerCeremonyRoutes(
       schema: {
         tags,
         summary: 'Public state of the key ceremony: phase, who posted what, the complete message lists',
-        params: idParams,
+        params: idParamsSchema,
         response: { 200: ceremonyStateSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -156,7 +149,7 @@ export function registerCeremonyRoutes(
       schema: {
         tags,
         summary: 'Start the key ceremony (draft → key_ceremony; the ballot is frozen from then on)',
-        params: idParams,
+        params: idParamsSchema,
         response: {
           201: {
             type: 'object',
@@ -182,7 +175,7 @@ export function registerCeremonyRoutes(
       schema: {
         tags,
         summary: 'Abort a stalled ceremony (back to draft); the trustees it waits for are named',
-        params: idParams,
+        params: idParamsSchema,
         body: {
           type: 'object',
           required: ['reason'],
@@ -223,7 +216,7 @@ export function registerCeremonyRoutes(
             'Only a trustee of the election may post, and only its own message. A message that fails the ' +
             "core's checks is refused with CEREMONY_<code> (protocol §8.1.7). Posting the same message again " +
             'is answered as accepted (duplicate: true).',
-          params: idParams,
+          params: idParamsSchema,
           body: MESSAGE_SCHEMAS[kind],
           response: {
             200: {

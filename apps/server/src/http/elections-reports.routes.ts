@@ -22,7 +22,7 @@ import { loadElection } from './elections.routes.js';
 import { type ExportFile, exportParams, turnoutQuery, turnoutSchema } from './elections.schemas.js';
 import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 const MEDIA: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -50,12 +50,7 @@ export function registerElectionReportRoutes(
       schema: {
         tags,
         summary: 'Turnout: eligible, voted, percentage, by group, ballots per interval (no choices)',
-        params: {
-          type: 'object',
-          required: ['id'],
-          additionalProperties: false,
-          properties: { id: { type: 'string', format: 'uuid' } },
-        },
+        params: idParamsSchema,
         querystring: turnoutQuery,
         response: { 200: turnoutSchema, ...errorResponses(400, 401, 403, 404) },
       },

@@ -13,7 +13,6 @@ import type { Actor } from '../policies/types.js';
 import { AppError } from './app-error.js';
 import { ctxOf, loadElection } from './elections.routes.js';
 import {
-  electionIdParams,
   pageQuery,
   votersListSchema,
   votersPutBody,
@@ -22,7 +21,7 @@ import {
 } from './elections.schemas.js';
 import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 const VOTERS_CSV_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -76,7 +75,7 @@ export function registerElectionVoterRoutes(
           tags,
           summary: 'Replace the explicit voter list: JSON {userIds} or text/csv of emails/identifiers',
           consumes: ['application/json', 'text/csv'],
-          params: electionIdParams,
+          params: idParamsSchema,
           querystring: votersPutQuery,
           // JSON bodies are validated here; CSV arrives as a stream and is parsed in the handler.
           body: { content: { 'application/json': { schema: votersPutBody } } },
@@ -107,7 +106,7 @@ export function registerElectionVoterRoutes(
       schema: {
         tags,
         summary: 'The explicit voter list, paged by user id',
-        params: electionIdParams,
+        params: idParamsSchema,
         querystring: pageQuery,
         response: { 200: votersListSchema, ...errorResponses(400, 401, 403, 404) },
       },

@@ -21,7 +21,6 @@ import type { PolicyContext } from '../policies/policy-context.js';
 import type { Actor } from '../policies/types.js';
 import {
   createElectionBody,
-  electionIdParams,
   electionListSchema,
   electionSchema,
   myElectionsSchema,
@@ -32,7 +31,7 @@ import {
 import { registerElectionVoterRoutes } from './elections-voters.routes.js';
 import { appError, enforce } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** States in which an election's public part (and its board) can be read by anyone. */
 export const PUBLIC_STATES: readonly ElectionState[] = ['open', 'closed', 'tallying', 'tallied', 'published'];
@@ -214,7 +213,7 @@ export function registerElectionRoutes(
       schema: {
         tags,
         summary: 'An election in full, including drafts (officers, admins, auditors)',
-        params: electionIdParams,
+        params: idParamsSchema,
         response: { 200: electionSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -231,7 +230,7 @@ export function registerElectionRoutes(
       schema: {
         tags,
         summary: 'Public part of a running or finished election: manifest, presentation, state, schedule',
-        params: electionIdParams,
+        params: idParamsSchema,
         response: { 200: publicElectionSchema, ...errorResponses(400, 404) },
       },
     },
@@ -251,7 +250,7 @@ export function registerElectionRoutes(
       schema: {
         tags,
         summary: 'Edit a draft election (send the version you read; 409 VERSION_CONFLICT when it moved on)',
-        params: electionIdParams,
+        params: idParamsSchema,
         body: patchElectionBody,
         response: { 200: electionSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },
@@ -277,7 +276,7 @@ export function registerElectionRoutes(
       schema: {
         tags,
         summary: 'Open, close or cancel an election (audited as election.<state>)',
-        params: electionIdParams,
+        params: idParamsSchema,
         body: transitionBody,
         response: { 200: electionSchema, ...errorResponses(400, 401, 403, 404, 409) },
       },

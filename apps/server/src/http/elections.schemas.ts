@@ -16,13 +16,6 @@ const instant = {
   description: 'ISO 8601 with offset, e.g. 2026-03-01T08:00:00+01:00',
 } as const;
 
-export const electionIdParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
-
 const answerInput = {
   type: 'object',
   required: ['id', 'label'],

@@ -32,3 +32,11 @@ export function errorResponses(...statuses: number[]): Record<number, { $ref: st
   for (const s of statuses) out[s] = { $ref: `${ERROR_RESPONSE_SCHEMA_ID}#`, description: `Error ${s}` };
   return out;
 }
+
+/** Route params of every `/:id` route: one UUID, nothing else. */
+export const idParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;

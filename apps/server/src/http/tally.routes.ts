@@ -21,7 +21,7 @@ import {
 } from '../policies/tally-policy.js';
 import { appError, enforce } from './error-mapper.js';
 import { actorOf, requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 import {
   encryptedTallySchema,
   partialAcceptedSchema,
@@ -30,13 +30,6 @@ import {
   tallyStartedSchema,
   verificationSchema,
 } from './tally.schemas.js';
-
-const params = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
 
 interface Params {
   id: string;
@@ -92,7 +85,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
         tags: ['tally'],
         summary:
           'Start the tally: publish the encrypted tally and T_0’s partial decryption (closed → tallying)',
-        params,
+        params: idParamsSchema,
         response: { 201: tallyStartedSchema, ...errorResponses(401, 403, 404, 409, 500) },
       },
     },
@@ -119,7 +112,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
         tags: ['tally'],
         summary:
           'The encrypted tally trustees decrypt, and the decryption progress (public from tallying on)',
-        params,
+        params: idParamsSchema,
         response: { 200: encryptedTallySchema, ...errorResponses(404, 409) },
       },
     },
@@ -161,7 +154,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       schema: {
         tags: ['tally'],
         summary: 'Submit your partial decryption of the encrypted tally (trustees of this election)',
-        params,
+        params: idParamsSchema,
         body: partialDecryptionBodySchema,
         response: { 201: partialAcceptedSchema, ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
@@ -203,7 +196,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       schema: {
         tags: ['tally'],
         summary: 'Combine the partial decryptions, publish the result and verify the record (again)',
-        params,
+        params: idParamsSchema,
         response: { 200: verificationSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
@@ -231,7 +224,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       schema: {
         tags: ['tally'],
         summary: 'The latest verifier report on the stored record (public from tallying on)',
-        params,
+        params: idParamsSchema,
         response: { 200: verificationSchema, ...errorResponses(404, 409) },
       },
     },
@@ -259,7 +252,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       schema: {
         tags: ['tally'],
         summary: 'Publish the verified results (tallied → published); voters are told by email',
-        params,
+        params: idParamsSchema,
         response: { 200: resultsSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
@@ -286,7 +279,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       schema: {
         tags: ['tally'],
         summary: 'Results per question (public when published; officers, admins and auditors once tallied)',
-        params,
+        params: idParamsSchema,
         response: { 200: resultsSchema, ...errorResponses(401, 403, 404, 409) },
       },
     },
