@@ -8,6 +8,8 @@
 import pino from 'pino';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
+import { AuditRepository } from '../domain/audit/audit.repository.js';
+import { type AuthSetup, createAuthFromConfig } from '../domain/auth/auth-setup.js';
 import { createLogger } from '../observability/logger.js';
 import { openDatabase, type SqlDatabase } from '../store/pg-database.js';
 import type { StoreLogger } from '../store/store-logger.js';
@@ -58,4 +60,29 @@ export async function withCliDatabase<T>(
   } finally {
     await db.close();
   }
+}
+
+/** What a command acting through the identity services gets: the database, the audit log, auth. */
+export interface CliAuthContext {
+  readonly db: SqlDatabase;
+  readonly audit: AuditRepository;
+  readonly auth: AuthSetup['auth'];
+  readonly logger: StoreLogger;
+}
+
+/**
+ * Run `fn` with the identity services built as the server builds them (no Redis: the CLI's
+ * rate limits do not matter), closing them and the database whatever happens.
+ */
+export function withCliAuth<T>(config: Config, fn: (ctx: CliAuthContext) => Promise<T>): Promise<T> {
+  return withCliDatabase(config, async (db) => {
+    const logger = cliLogger(config);
+    const audit = new AuditRepository(db);
+    const { auth, close } = createAuthFromConfig({ config, db, audit, logger, connectRedis: false });
+    try {
+      return await fn({ db, audit, auth, logger });
+    } finally {
+      await close();
+    }
+  });
 }

@@ -5,10 +5,8 @@
  * it is never accepted as a command-line argument (it would land in shell history and `ps`).
  */
 import { createInterface } from 'node:readline/promises';
-import { AuditRepository } from '../../domain/audit/audit.repository.js';
-import { createAuthFromConfig } from '../../domain/auth/auth-setup.js';
 import { createAdminAccount } from '../../domain/user-admin/bootstrap.js';
-import { cliConfig, cliLogger, withCliDatabase } from '../cli-context.js';
+import { cliConfig, withCliAuth } from '../cli-context.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, UsageError } from '../command.js';
 
 /** How the command talks to a human; replaced in tests. */
@@ -88,35 +86,23 @@ Exit codes: 0 created; 1 refused (account exists, password rejected); 2 usage er
       }
     }
     const config = cliConfig();
-    return withCliDatabase(config, async (db) => {
-      const audit = new AuditRepository(db);
-      const { auth, close } = createAuthFromConfig({
-        config,
-        db,
-        audit,
-        logger: cliLogger(config),
-        connectRedis: false,
-      });
-      try {
-        const r = await createAdminAccount(
-          { db, users: auth.users, hasher: auth.hasher, audit },
-          { email, fullName: name, password, actor: 'cli' },
-        );
-        if (!r.ok) {
-          cliRuntime.err(`electra admin:create: ${r.message}; nothing created\n`);
-          return 1;
-        }
-        cliRuntime.out(
-          `admin created: ${r.user.email} (id ${r.user.id})\n` +
-            `sign in at ${config.publicUrl.replace(/\/$/, '')}/` +
-            (config.mfaRequiredRoles.includes('admin')
-              ? '; you will be asked to enrol a TOTP authenticator\n'
-              : '\n'),
-        );
-        return 0;
-      } finally {
-        await close();
+    return withCliAuth(config, async ({ db, audit, auth }) => {
+      const r = await createAdminAccount(
+        { db, users: auth.users, hasher: auth.hasher, audit },
+        { email, fullName: name, password, actor: 'cli' },
+      );
+      if (!r.ok) {
+        cliRuntime.err(`electra admin:create: ${r.message}; nothing created\n`);
+        return 1;
       }
+      cliRuntime.out(
+        `admin created: ${r.user.email} (id ${r.user.id})\n` +
+          `sign in at ${config.publicUrl.replace(/\/$/, '')}/` +
+          (config.mfaRequiredRoles.includes('admin')
+            ? '; you will be asked to enrol a TOTP authenticator\n'
+            : '\n'),
+      );
+      return 0;
     });
   },
 };

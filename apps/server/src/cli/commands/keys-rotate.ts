@@ -5,9 +5,7 @@
  * --revoke-all (suspected key compromise) the old keys stop verifying at once and every session and
  * token is revoked: everyone signs in again. Both are audited.
  */
-import { AuditRepository } from '../../domain/audit/audit.repository.js';
-import { createAuthFromConfig } from '../../domain/auth/auth-setup.js';
-import { cliConfig, cliLogger, withCliDatabase } from '../cli-context.js';
+import { cliConfig, withCliAuth } from '../cli-context.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, printJson } from '../command.js';
 
 export const keysRotateCommand: CliCommand = {
@@ -35,35 +33,24 @@ Exit codes: 0 rotated; 1 failure; 2 usage error.`,
     if (!args) return 0;
     const revokeAll = args.values['revoke-all'] === true;
     const config = cliConfig();
-    return withCliDatabase(config, async (db) => {
-      const { auth, close } = createAuthFromConfig({
-        config,
-        db,
-        audit: new AuditRepository(db),
-        logger: cliLogger(config),
-        connectRedis: false,
-      });
-      try {
-        await auth.ensureSigningKey();
-        const r = await auth.rotateSigningKeys({ revokeAll, actor: 'cli' });
-        const verifying = (await auth.keyRing.jwks()).keys.map((k) => k.kid);
-        if (args.values.json)
-          printJson({ kid: r.kid, revokeAll, revokedSessions: r.revokedSessions, verifyingKids: verifying });
-        else {
-          cliRuntime.out(`new signing key ${r.kid} now signs every new token\n`);
-          if (revokeAll)
-            cliRuntime.out(
-              `revoked all sessions (${r.revokedSessions} active) and every previous key: everyone must sign in again\n`,
-            );
-          else
-            cliRuntime.out(
-              `${verifying.length - 1} older key(s) keep verifying until their tokens expire; nobody is logged out\n`,
-            );
-        }
-        return 0;
-      } finally {
-        await close();
+    return withCliAuth(config, async ({ auth }) => {
+      await auth.ensureSigningKey();
+      const r = await auth.rotateSigningKeys({ revokeAll, actor: 'cli' });
+      const verifying = (await auth.keyRing.jwks()).keys.map((k) => k.kid);
+      if (args.values.json)
+        printJson({ kid: r.kid, revokeAll, revokedSessions: r.revokedSessions, verifyingKids: verifying });
+      else {
+        cliRuntime.out(`new signing key ${r.kid} now signs every new token\n`);
+        if (revokeAll)
+          cliRuntime.out(
+            `revoked all sessions (${r.revokedSessions} active) and every previous key: everyone must sign in again\n`,
+          );
+        else
+          cliRuntime.out(
+            `${verifying.length - 1} older key(s) keep verifying until their tokens expire; nobody is logged out\n`,
+          );
       }
+      return 0;
     });
   },
 };

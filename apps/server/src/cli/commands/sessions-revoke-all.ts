@@ -3,9 +3,7 @@
  * and every access token issued until now is refused (a database-held "not before" instant that all
  * replicas read within seconds). Signing keys are kept. Audited.
  */
-import { AuditRepository } from '../../domain/audit/audit.repository.js';
-import { createAuthFromConfig } from '../../domain/auth/auth-setup.js';
-import { cliConfig, cliLogger, withCliDatabase } from '../cli-context.js';
+import { cliConfig, withCliAuth } from '../cli-context.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, printJson } from '../command.js';
 
 export const sessionsRevokeAllCommand: CliCommand = {
@@ -26,22 +24,11 @@ Exit codes: 0 done; 1 failure; 2 usage error.`,
     const args = parseCommandArgs(this, argv, { json: { type: 'boolean' } });
     if (!args) return 0;
     const config = cliConfig();
-    return withCliDatabase(config, async (db) => {
-      const { auth, close } = createAuthFromConfig({
-        config,
-        db,
-        audit: new AuditRepository(db),
-        logger: cliLogger(config),
-        connectRedis: false,
-      });
-      try {
-        const n = await auth.revokeAllSessions('cli');
-        if (args.values.json) printJson({ revokedSessions: n });
-        else cliRuntime.out(`revoked ${n} active session(s); every token issued so far is refused\n`);
-        return 0;
-      } finally {
-        await close();
-      }
+    return withCliAuth(config, async ({ auth }) => {
+      const n = await auth.revokeAllSessions('cli');
+      if (args.values.json) printJson({ revokedSessions: n });
+      else cliRuntime.out(`revoked ${n} active session(s); every token issued so far is refused\n`);
+      return 0;
     });
   },
 };

@@ -6,12 +6,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { AuditRepository } from '../../domain/audit/audit.repository.js';
-import { createAuthFromConfig } from '../../domain/auth/auth-setup.js';
 import type { RollPreview } from '../../domain/roll/roll-import.service.js';
 import { createAccessModule } from '../../domain/user-admin/access-module.js';
 import type { Actor } from '../../policies/types.js';
-import { cliConfig, cliLogger, withCliDatabase } from '../cli-context.js';
+import { cliConfig, withCliAuth } from '../cli-context.js';
 import {
   type CliCommand,
   cliRuntime,
@@ -77,47 +75,35 @@ Exit codes: 0 imported (or a clean dry run); 1 the file has errors (nothing impo
     const dryRun = args.values['dry-run'] === true;
     const invite = args.values.invite === true;
     const config = cliConfig();
-    return withCliDatabase(config, async (db) => {
-      const audit = new AuditRepository(db);
-      const { auth, close } = createAuthFromConfig({
-        config,
+    return withCliAuth(config, async ({ db, audit, auth }) => {
+      const access = createAccessModule({
         db,
         audit,
-        logger: cliLogger(config),
-        connectRedis: false,
+        auth,
+        publicUrl: config.publicUrl,
+        onInvitationError: (email, e) =>
+          cliRuntime.err(`invitation to ${email} failed: ${(e as Error).message}\n`),
       });
-      try {
-        const access = createAccessModule({
-          db,
-          audit,
-          auth,
-          publicUrl: config.publicUrl,
-          onInvitationError: (email, e) =>
-            cliRuntime.err(`invitation to ${email} failed: ${(e as Error).message}\n`),
-        });
-        const outcome = await access.importer.import({
-          csv: createReadStream(file),
-          dryRun,
-          invite,
-          actor: CLI_ACTOR,
-          auditActor: 'cli',
-        });
-        const p = outcome.preview;
-        const invited = outcome.status === 'imported' ? outcome.invited : 0;
-        if (args.values.json) printJson({ dryRun, imported: outcome.status === 'imported', invited, ...p });
-        else {
-          cliRuntime.out(formatPreview(p));
-          if (outcome.status === 'imported') {
-            cliRuntime.out(
-              `imported${invite ? `; ${invited} invitation(s) sent (${auth.mailer.kind})` : ''}\n`,
-            );
-          } else if (outcome.status === 'invalid') cliRuntime.out('nothing imported: fix the errors above\n');
-          else cliRuntime.out('dry run: nothing written\n');
-        }
-        return p.errorCount === 0 ? 0 : 1;
-      } finally {
-        await close();
+      const outcome = await access.importer.import({
+        csv: createReadStream(file),
+        dryRun,
+        invite,
+        actor: CLI_ACTOR,
+        auditActor: 'cli',
+      });
+      const p = outcome.preview;
+      const invited = outcome.status === 'imported' ? outcome.invited : 0;
+      if (args.values.json) printJson({ dryRun, imported: outcome.status === 'imported', invited, ...p });
+      else {
+        cliRuntime.out(formatPreview(p));
+        if (outcome.status === 'imported') {
+          cliRuntime.out(
+            `imported${invite ? `; ${invited} invitation(s) sent (${auth.mailer.kind})` : ''}\n`,
+          );
+        } else if (outcome.status === 'invalid') cliRuntime.out('nothing imported: fix the errors above\n');
+        else cliRuntime.out('dry run: nothing written\n');
       }
+      return p.errorCount === 0 ? 0 : 1;
     });
   },
 };
