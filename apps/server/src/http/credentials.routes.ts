@@ -1,8 +1,9 @@
 /**
  * Public credentials over HTTP (protocol §6.3; domain/credentials/credentials.service.ts). An officer
  * uploads the list an independent credential authority generated offline (authority mode only, until
- * the election opens); anyone signed in reads the list, which is what the board's setup event
- * publishes once voting opens. Secret credentials never cross this API.
+ * the election opens); in managed mode an officer issues credentials to voters who became eligible
+ * late and re-issues one voter's (until the election opens); anyone signed in reads the list, which is
+ * what the board's setup event publishes once voting opens. Secret credentials never cross this API.
  */
 import type { FastifyInstance } from 'fastify';
 import type { CeremonyElection, ElectionGateway } from '../domain/ceremony/election-gateway.js';
@@ -112,6 +113,56 @@ export function registerCredentialsRoutes(
       });
       if (!r.ok) throw appError(r.code, r.message);
       return { issued: r.issued };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { userId: string } | { email: string } }>(
+    '/api/elections/:id/credentials/reissue',
+    {
+      config: { policy: 'officer' },
+      schema: {
+        tags,
+        summary: "Managed mode: replace one voter's credential and mail the new one (before opening)",
+        description:
+          'For a voter whose credential mail failed or who lost it: the voter (by `userId` or `email`, ' +
+          'on the roll) gets a new credential, which replaces theirs in the public list, and it is mailed ' +
+          'to them; the old one stops working. Audited as credentials.reissued. Only while the election ' +
+          'is ready: once it opens the list is published on the board and part of the record, so this is ' +
+          '409 CREDENTIALS_FROZEN. 502 CREDENTIAL_MAIL_FAILED: the credential was replaced but the mail ' +
+          'could not be sent; call again once mail works.',
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: {
+            userId: { type: 'string', format: 'uuid' },
+            email: { type: 'string', minLength: 3, maxLength: 254 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['userId', 'email', 'replaced'],
+            additionalProperties: false,
+            properties: {
+              userId: { type: 'string', format: 'uuid' },
+              email: { type: 'string' },
+              replaced: { type: 'boolean', description: 'false when the voter had no credential yet' },
+            },
+          },
+          ...errorResponses(400, 401, 403, 404, 409, 422, 502),
+        },
+      },
+    },
+    async (request) => {
+      const r = await credentials.reissue(requireActorOf(request), request.params.id, request.body, {
+        ip: request.ip,
+        requestId: String(request.id),
+      });
+      if (!r.ok) throw appError(r.code, r.message);
+      return { userId: r.userId, email: r.email, replaced: r.replaced };
     },
   );
 

@@ -7,6 +7,7 @@ import { adminCreateCommand } from './admin-create.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import { cacheClearCommand } from './cache-clear.js';
 import { credentialsGenerateCommand } from './credentials-generate.js';
+import { credentialsReissueCommand } from './credentials-reissue.js';
 import { dbActivityCommand } from './db-activity.js';
 import { dbBackupCommand } from './db-backup.js';
 import { dbCheckCommand } from './db-check.js';
@@ -48,6 +49,7 @@ export const commands: CliCommand[] = [
   usersImportCommand,
   auditVerifyCommand,
   credentialsGenerateCommand,
+  credentialsReissueCommand,
   trusteeInitCommand,
   trusteeStepCommand,
   trusteeStatusCommand,

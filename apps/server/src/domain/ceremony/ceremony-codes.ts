@@ -55,5 +55,13 @@ export const CEREMONY_ERROR_STATUS = {
   CREDENTIAL_INVALID: 422,
   CREDENTIAL_DUPLICATE: 422,
   CREDENTIALS_TOO_MANY: 422,
+  /** re-issuing a credential once the election has opened: the list is on the board, in the record */
+  CREDENTIALS_FROZEN: 409,
+  /** re-issue: no account with this user id or email */
+  VOTER_NOT_FOUND: 404,
+  /** re-issue: the account is not on the election's roll */
+  VOTER_NOT_ELIGIBLE: 422,
+  /** re-issue: the credential was replaced but its mail could not be sent (the mail server failed) */
+  CREDENTIAL_MAIL_FAILED: 502,
   ...CORE_REFUSAL_STATUS,
 } as const satisfies Record<string, number>;

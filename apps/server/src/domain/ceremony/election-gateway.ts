@@ -42,4 +42,13 @@ export interface ElectionGateway {
   eligibleVoters(electionId: string, q: Queryable): Promise<EligibleVoter[]>;
   /** How many voters are on the roll. */
   countEligible(electionId: string, q: Queryable): Promise<number>;
+  /**
+   * One account by user id or email (case-insensitive), and whether it is on the roll of the election
+   * (null when no such account exists).
+   */
+  voter(
+    electionId: string,
+    ref: { userId: string } | { email: string },
+    q: Queryable,
+  ): Promise<(EligibleVoter & { eligible: boolean }) | null>;
 }

@@ -44,5 +44,22 @@ export function electionGateway(deps: {
     countEligible(electionId, q) {
       return deps.eligibility.countEligible(q, electionId);
     },
+    async voter(electionId, ref, q) {
+      const { rows } = await q.query<{ id: string; email: string; full_name: string }>(
+        'credentials.voter_lookup',
+        'userId' in ref
+          ? 'SELECT id, email, full_name FROM users WHERE id = $1::uuid'
+          : 'SELECT id, email, full_name FROM users WHERE lower(email) = lower($1)',
+        ['userId' in ref ? ref.userId : ref.email],
+      );
+      const user = rows[0];
+      if (!user) return null;
+      return {
+        userId: user.id,
+        email: user.email,
+        fullName: user.full_name,
+        eligible: await deps.eligibility.isEligible(q, electionId, user.id),
+      };
+    },
   };
 }

@@ -55,6 +55,30 @@ export const credentialsRepository = {
     );
   },
 
+  /**
+   * Managed mode: the voter's credential becomes `publicCredential` (the old row, if any, is deleted
+   * first). True when one was replaced.
+   */
+  async replaceForVoter(
+    electionId: string,
+    userId: string,
+    publicCredential: string,
+    tx: Queryable,
+  ): Promise<boolean> {
+    const removed = await tx.query(
+      'credentials.delete_voter',
+      'DELETE FROM voter_credentials WHERE election_id = $1 AND user_id = $2',
+      [electionId, userId],
+    );
+    await tx.query(
+      'credentials.insert_voter',
+      `INSERT INTO voter_credentials (election_id, public_credential, user_id, bound_at)
+       VALUES ($1, $2, $3, now())`,
+      [electionId, publicCredential, userId],
+    );
+    return removed.rowCount > 0;
+  },
+
   async replaceUnbound(electionId: string, list: readonly string[], tx: Queryable) {
     await tx.query('credentials.clear', 'DELETE FROM voter_credentials WHERE election_id = $1', [electionId]);
     await tx.query(

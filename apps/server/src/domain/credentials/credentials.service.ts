@@ -9,7 +9,9 @@
  * credentials:generate`) and an officer uploads only the public list, with no voter mapping; a
  * credential is bound to the voter who first casts with it (`bindCredential`, called by casting).
  * Either way the list can change only until the election opens (`frozenCredentials` is what the
- * board's setup event publishes).
+ * board's setup event publishes). Managed mode, before opening, an officer can re-issue one voter's
+ * credential (`reissue`: a lost or undelivered mail): the voter's public credential is replaced and
+ * the new secret mailed; once the election is open that is refused (CREDENTIALS_FROZEN).
  */
 import { type GeneratedCredential, generateCredentials, Point, type RandomSource } from '@electra/core';
 import { canIssueCredentials, canUploadCredentials } from '../../policies/ceremony-policy.js';
@@ -29,7 +31,11 @@ export type CredentialFailureCode =
   | 'CREDENTIAL_INVALID'
   | 'CREDENTIAL_DUPLICATE'
   | 'CREDENTIALS_TOO_MANY'
-  | 'CREDENTIALS_IN_USE';
+  | 'CREDENTIALS_IN_USE'
+  | 'CREDENTIALS_FROZEN'
+  | 'VOTER_NOT_FOUND'
+  | 'VOTER_NOT_ELIGIBLE'
+  | 'CREDENTIAL_MAIL_FAILED';
 
 export type CredentialResult<T> =
   | ({ ok: true } & T)
@@ -59,23 +65,30 @@ export interface CredentialsDeps {
 /** Largest list one upload may carry. */
 export const MAX_UPLOADED_CREDENTIALS = 1_000_000;
 
-function credentialMail(
+/** States in which the list is frozen because the board's setup event has published it. */
+const PUBLISHED_STATES: readonly string[] = ['open', 'closed', 'tallying', 'tallied', 'published'];
+
+export function credentialMail(
   to: string,
   fullName: string,
   electionTitle: string,
   secret: string,
   url: string,
+  reissued = false,
 ): MailMessage {
   return {
     to,
-    subject: `Your voting credential for ${electionTitle}`,
+    subject: `Your ${reissued ? 'new ' : ''}voting credential for ${electionTitle}`,
     text: [
       `Hello ${fullName},`,
       '',
-      `Here is your personal voting credential for "${electionTitle}":`,
+      reissued
+        ? `The election officer issued you a new personal voting credential for "${electionTitle}":`
+        : `Here is your personal voting credential for "${electionTitle}":`,
       '',
       `    ${secret}`,
       '',
+      ...(reissued ? ['It replaces the one sent to you earlier, which no longer works.', ''] : []),
       'You will type it when you cast your ballot; it signs your ballot so that nobody, not even the',
       'election server, can add a ballot in your name. Keep it private. It is sent only once and the',
       'server does not keep it: if you lose it, ask the election officer before voting opens.',
@@ -291,6 +304,88 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return { ok: true, issued: r.mails.length };
   }
 
+  /**
+   * Managed mode, before opening: replace one voter's credential (the mail failed or the voter lost
+   * it) and mail the new secret after the commit. The old public credential leaves the list, so the
+   * old secret is worthless; a voter who had none (e.g. eligible since the ceremony) gets a first one.
+   * Refused once the election is open (CREDENTIALS_FROZEN): the list is then published in the board's
+   * setup event and part of the record. If the mail cannot be sent the replacement stands, nobody
+   * knows the new secret, and the answer is CREDENTIAL_MAIL_FAILED: re-issue again once mail works.
+   */
+  async function reissue(
+    actor: Actor,
+    electionId: string,
+    ref: { userId: string } | { email: string },
+    ctx: CredentialsContext = {},
+  ): Promise<CredentialResult<{ userId: string; email: string; replaced: boolean }>> {
+    type Failure = { ok: false; code: CredentialFailureCode; message: string };
+    const fail = (code: CredentialFailureCode, message: string): Failure => ({ ok: false, code, message });
+    const r = await db.transaction('credentials.reissue', async (tx) => {
+      const election = await elections.lock(electionId, tx);
+      if (!election) return fail('ELECTION_NOT_FOUND', 'No such election');
+      const allowed = canIssueCredentials(deps.policy, actor, election.state);
+      if (!allowed.allowed) {
+        if (allowed.code === 'INVALID_ELECTION_STATE' && PUBLISHED_STATES.includes(election.state))
+          return fail(
+            'CREDENTIALS_FROZEN',
+            `The credential list is frozen since the election opened (it is ${election.state}): it is ` +
+              "published in the board's setup event and part of the election record, so no credential " +
+              'can be replaced',
+          );
+        return fail(allowed.code, allowed.reason);
+      }
+      if (election.credentialMode !== 'managed')
+        return fail(
+          'CREDENTIAL_MODE_MISMATCH',
+          'In authority mode the credential authority hands out credentials; the server cannot re-issue one',
+        );
+      const voter = await elections.voter(electionId, ref, tx);
+      if (!voter) return fail('VOTER_NOT_FOUND', 'No account with this user id or email');
+      if (!voter.eligible)
+        return fail('VOTER_NOT_ELIGIBLE', `${voter.email} is not on the voter roll of this election`);
+      const [generated] = generateCredentials(1, electionId, deps.random);
+      const replaced = await repo.replaceForVoter(
+        electionId,
+        voter.userId,
+        generated!.publicCredential.toBase64Url(),
+        tx,
+      );
+      await audit.append(
+        {
+          actor: actor.userId,
+          action: 'credentials.reissued',
+          target: `election:${electionId}`,
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          // never the credentials: with the voter's id they would link the voter to a ballot
+          details: { mode: 'managed', userId: voter.userId, replaced },
+        },
+        tx,
+      );
+      const mail = credentialMail(
+        voter.email,
+        voter.fullName,
+        election.title,
+        generated!.secret,
+        deps.publicUrl,
+        true,
+      );
+      return { ok: true as const, voter, replaced, mail };
+    });
+    if (!r.ok) return r;
+    try {
+      await deps.mailer.send(r.mail);
+    } catch (err) {
+      deps.log?.warn({ err, to: r.mail.to, electionId }, 'sending a re-issued credential failed');
+      return fail(
+        'CREDENTIAL_MAIL_FAILED',
+        `The credential of ${r.voter.email} was replaced but the mail could not be sent, so nobody knows ` +
+          'the new one: re-issue it again once mail works',
+      );
+    }
+    return { ok: true, userId: r.voter.userId, email: r.voter.email, replaced: r.replaced };
+  }
+
   /** The public credential list as frozen for the board's setup event (call once the election opens). */
   async function frozenCredentials(electionId: string, q: Queryable = db): Promise<string[]> {
     return repo.publicList(electionId, q);
@@ -303,6 +398,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
   return {
     issueManaged,
     issueMissing,
+    reissue,
     sendCredentialMails,
     upload,
     bindCredential,
