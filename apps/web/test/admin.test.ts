@@ -265,7 +265,7 @@ describe('officer console', () => {
     // the accounts are there: search finds them
     await page.fill('#user-search', 'console.example');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('cell', { name: 'v3@console.example' }).waitFor();
+    await page.getByRole('cell', { name: 'v3@console.example', exact: true }).waitFor();
     await axe(page, 'users and roll');
   });
 
@@ -456,6 +456,134 @@ describe('audit log viewer', () => {
     assert.ok(actions.length > 0 && actions.every((a) => a.startsWith('roll.')), actions.join());
     await axe(page, 'audit log');
     await shot(page, '25-admin-audit.png');
+    await ctx.close();
+  });
+});
+
+describe('accounts: roles and disabling', () => {
+  let adminId: string;
+
+  before(async () => {
+    adminId = (await expectOk(s.api, { path: '/api/auth/me', token: admin.token })).body.user.id as string;
+  });
+
+  test('an admin changes roles in the dialog; removing the last admin is refused there in words', async () => {
+    const member = await person(s, admin.token, 'member@console.example', ['voter']);
+    const ctx = await contextAs({ ...admin, userId: adminId }, ['admin']);
+    const page = await ctx.newPage();
+    await page.goto(`${s.server.url}/admin/users`);
+    await page.getByRole('heading', { name: 'Users and voter roll' }).first().waitFor();
+    await page.fill('#user-search', 'member@console.example');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('cell', { name: 'member@console.example', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Change roles member@console.example' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roles of member@console.example' });
+    await dialog.waitFor();
+    // focus starts on the first role; the current roles are ticked
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'role-voter');
+    assert.equal(await page.isChecked('#role-voter'), true);
+    assert.equal(await page.isChecked('#role-auditor'), false);
+    await axe(page, 'roles dialog');
+    await page.check('#role-auditor');
+    await dialog.getByRole('button', { name: 'Save the roles' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'voter, auditor' }).waitFor();
+    await page
+      .getByTestId('users-live')
+      .getByText('Roles of member@console.example: voter, auditor.')
+      .waitFor();
+    // focus is back on the row's button, rebuilt with the table
+    assert.equal(await page.evaluate(() => document.activeElement?.id), `roles-${member.userId}`);
+    const roles = (await expectOk(s.api, { path: `/api/users/${member.userId}`, token: admin.token })).body
+      .roles as string[];
+    assert.deepEqual([...roles].sort(), ['auditor', 'voter']);
+
+    // the only admin removes their own admin role: refused, explained inside the dialog
+    await page.fill('#user-search', 'admin@console.example');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('cell', { name: 'admin@console.example', exact: true }).waitFor();
+    // nobody disables their own account: no such button on one's own row
+    assert.equal(await page.locator(`#status-${adminId}`).count(), 0);
+    await page.getByRole('button', { name: 'Change roles admin@console.example' }).click();
+    const own = page.getByRole('dialog', { name: 'Roles of admin@console.example' });
+    await own.waitFor();
+    await page.uncheck('#role-admin');
+    await own.getByRole('button', { name: 'Save the roles' }).click();
+    await own.getByRole('alert').getByText('The last administrator cannot be removed.').waitFor();
+    assert.equal(await own.isVisible(), true);
+    await axe(page, 'roles dialog with a refusal');
+    await shot(page, '21a-admin-roles.png');
+    await page.keyboard.press('Escape');
+    await own.waitFor({ state: 'detached' });
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      `roles-${adminId}`,
+      'focus returns to the button that opened the dialog',
+    );
+    const mine = (await expectOk(s.api, { path: `/api/users/${adminId}`, token: admin.token })).body
+      .roles as string[];
+    assert.ok(mine.includes('admin'));
+    await ctx.close();
+  });
+
+  test('an officer disables a voter account (its sessions end) and enables it again; a refusal is explained', async () => {
+    const member = await person(s, admin.token, 'member2@console.example', ['voter']);
+    const ctx = await contextAs(officer, ['officer']);
+    const page = await ctx.newPage();
+    await page.goto(`${s.server.url}/admin/users`);
+    await page.getByRole('heading', { name: 'Users and voter roll' }).first().waitFor();
+    await page.fill('#user-search', 'member2@console.example');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('cell', { name: 'member2@console.example', exact: true }).waitFor();
+    // officers do not change roles
+    assert.equal(await page.locator(`#roles-${member.userId}`).count(), 0);
+    await page.getByRole('button', { name: 'Disable member2@console.example' }).click();
+    const disable = page.getByRole('dialog', { name: 'Disable the account of member2@console.example?' });
+    await disable.waitFor();
+    // a destructive action: focus starts on Cancel
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Cancel');
+    await axe(page, 'disable dialog');
+    await disable.getByRole('button', { name: 'Disable the account' }).click();
+    await disable.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'disabled', exact: true }).waitFor();
+    await page
+      .getByTestId('users-live')
+      .getByText('The account of member2@console.example is disabled.')
+      .waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), `status-${member.userId}`);
+    // the account's session is over and it cannot sign in
+    assert.equal((await s.api({ path: '/api/auth/me', token: member.token })).status, 401);
+    const login = () =>
+      s.api({ method: 'POST', path: '/api/auth/login', body: { login: member.email, password: PASSWORD } });
+    assert.equal((await login()).status, 401);
+    await axe(page, 'users with a disabled account');
+
+    await page.getByRole('button', { name: 'Enable member2@console.example' }).click();
+    const enable = page.getByRole('dialog', { name: 'Enable the account of member2@console.example?' });
+    await enable.getByRole('button', { name: 'Enable the account' }).click();
+    await enable.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'active', exact: true }).waitFor();
+    assert.equal((await login()).status, 200);
+
+    // meanwhile an admin makes the account an auditor's: the officer's page still offers Disable,
+    // the server refuses, and the dialog says why
+    await expectOk(s.api, {
+      method: 'PUT',
+      path: `/api/users/${member.userId}/roles/auditor`,
+      token: admin.token,
+    });
+    await page.getByRole('button', { name: 'Disable member2@console.example' }).click();
+    const refused = page.getByRole('dialog', { name: 'Disable the account of member2@console.example?' });
+    await refused.getByRole('button', { name: 'Disable the account' }).click();
+    await refused
+      .getByRole('alert')
+      .getByText(/^Only an administrator can change this account/)
+      .waitFor();
+    await axe(page, 'disable dialog with a refusal');
+    await refused.getByRole('button', { name: 'Cancel' }).click();
+    await refused.waitFor({ state: 'detached' });
+    const after = (await expectOk(s.api, { path: `/api/users/${member.userId}`, token: admin.token })).body;
+    assert.equal(after.disabled, false);
     await ctx.close();
   });
 });

@@ -54,6 +54,7 @@ const POLICY_STATUS = {
   NOT_ELIGIBLE: 403,
   ALREADY_VOTED: 409,
   SELF_ROLE_CHANGE: 403,
+  SELF_DISABLE: 403,
   LAST_ADMIN: 409,
 } as const satisfies Record<DenyCode | 'MFA_REQUIRED', number>;
 

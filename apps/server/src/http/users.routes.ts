@@ -1,6 +1,6 @@
 /**
- * Account administration over HTTP: officers list, read, create and edit voters; admins also edit
- * privileged accounts and emails, and grant or revoke roles. The route policy lets officers in; the
+ * Account administration over HTTP: officers list, read, create, edit, disable and enable voters;
+ * admins also edit, disable and enable privileged accounts, change emails, and grant or revoke roles. The route policy lets officers in; the
  * per-account rules (policies/domain-policy.ts) are applied by the user-admin service, whose typed
  * refusals are mapped to HTTP here, once.
  */
@@ -246,5 +246,33 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
           ),
         ),
       ),
+  );
+
+  const accountStatusRoute = (path: string, disabled: boolean, summary: string) =>
+    app.post<{ Params: { id: string } }>(
+      path,
+      {
+        config: { policy: 'officer' },
+        schema: {
+          tags,
+          summary,
+          params: idParams,
+          response: { 200: adminUserSchema, ...errorResponses(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) =>
+        present(
+          unwrap(await admin.setDisabled(requireActorOf(request), request.params.id, disabled, ctx(request))),
+        ),
+    );
+  accountStatusRoute(
+    '/api/users/:id/disable',
+    true,
+    'Disable an account: sign-in refused, its sessions ended at once (officers: voters; admins: any; never oneself; the last active admin stays)',
+  );
+  accountStatusRoute(
+    '/api/users/:id/enable',
+    false,
+    'Enable a disabled account again (officers: voters; admins: any; never oneself)',
   );
 }

@@ -146,4 +146,35 @@ describe('user administration', () => {
     assert.equal(code(can(ctx, admin, 'role.revoke', { ...revoke, adminsAfter: 1 })), 'ok');
     assert.equal(code(can(ctx, who(['admin'], 'me', false), 'role.grant', grant)), 'FORBIDDEN');
   });
+
+  test('officers disable and enable voters, admins any account; never their own; the last active admin stays', () => {
+    const voter = {
+      kind: 'account_status' as const,
+      userId: 'v1',
+      roles: ['voter'] as Role[],
+      disable: true,
+      adminsAfter: 1,
+    };
+    const otherAdmin = { ...voter, userId: 'a2', roles: ['admin'] as Role[] };
+    const officer = who(['officer']);
+    const admin = who(['admin']);
+    assert.equal(code(can(ctx, officer, 'user.set_disabled', voter)), 'ok');
+    assert.equal(code(can(ctx, officer, 'user.set_disabled', { ...voter, disable: false })), 'ok');
+    assert.equal(code(can(ctx, officer, 'user.set_disabled', otherAdmin)), 'FORBIDDEN');
+    assert.equal(
+      code(can(ctx, officer, 'user.set_disabled', { ...voter, roles: ['voter', 'auditor'] })),
+      'FORBIDDEN',
+    );
+    assert.equal(code(can(ctx, officer, 'user.set_disabled', { ...voter, userId: 'me' })), 'SELF_DISABLE');
+    assert.equal(code(can(ctx, admin, 'user.set_disabled', otherAdmin)), 'ok');
+    assert.equal(code(can(ctx, admin, 'user.set_disabled', { ...otherAdmin, userId: 'me' })), 'SELF_DISABLE');
+    assert.equal(code(can(ctx, admin, 'user.set_disabled', { ...otherAdmin, adminsAfter: 0 })), 'LAST_ADMIN');
+    // enabling never leaves fewer admins
+    assert.equal(
+      code(can(ctx, admin, 'user.set_disabled', { ...otherAdmin, adminsAfter: 0, disable: false })),
+      'ok',
+    );
+    assert.equal(code(can(ctx, who(['voter']), 'user.set_disabled', voter)), 'FORBIDDEN');
+    assert.equal(code(can(ctx, null, 'user.set_disabled', voter)), 'UNAUTHORIZED');
+  });
 });

@@ -45,6 +45,16 @@ export interface RoleChangeResource {
   adminsAfter: number;
 }
 
+/** Disabling or enabling an account (sign-in refused, sessions ended) or enabling it again. */
+export interface AccountStatusResource {
+  kind: 'account_status';
+  userId: string;
+  roles: readonly Role[];
+  disable: boolean;
+  /** Active admins there would be after the change, for the last-admin rule. */
+  adminsAfter: number;
+}
+
 export interface ActionResources {
   'election.create': null;
   'election.edit': ElectionResource;
@@ -63,6 +73,7 @@ export interface ActionResources {
   'user.change_email': UserResource;
   'role.grant': RoleChangeResource;
   'role.revoke': RoleChangeResource;
+  'user.set_disabled': AccountStatusResource;
   'audit.read': null;
 }
 export type DomainAction = keyof ActionResources;
@@ -75,6 +86,7 @@ export type DenyCode =
   | 'NOT_ELIGIBLE'
   | 'ALREADY_VOTED'
   | 'SELF_ROLE_CHANGE'
+  | 'SELF_DISABLE'
   | 'LAST_ADMIN';
 
 export type Permission = { allowed: true } | { allowed: false; code: DenyCode; reason: string };
@@ -180,6 +192,21 @@ export function can<A extends DomainAction>(
       if (!isAdmin) return deny('FORBIDDEN', 'Only admins revoke roles');
       if (r.role === 'admin' && r.adminsAfter < 1)
         return deny('LAST_ADMIN', 'At least one admin must remain');
+      return ok;
+    }
+    case 'user.set_disabled': {
+      // Like profiles: officers for voter accounts, admins for any; never one's own account.
+      const r = resource as AccountStatusResource;
+      if (!isOfficer) return deny('FORBIDDEN', 'Officers only');
+      if (r.userId === actor.userId)
+        return deny('SELF_DISABLE', 'Nobody can disable or enable their own account');
+      if (!isAdmin && r.roles.some((x) => PRIVILEGED.includes(x)))
+        return deny(
+          'FORBIDDEN',
+          'Only admins disable or enable accounts with officer, admin or auditor roles',
+        );
+      if (r.disable && r.roles.includes('admin') && r.adminsAfter < 1)
+        return deny('LAST_ADMIN', 'At least one active admin must remain');
       return ok;
     }
     default: {

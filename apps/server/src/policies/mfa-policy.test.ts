@@ -76,6 +76,10 @@ const CAN_CASES: { [A in DomainAction]: Case<ActionResources[A]> } = {
     roles: ['admin'],
     resource: { kind: 'role_change', userId: 'other', role: 'admin', adminsAfter: 1 },
   },
+  'user.set_disabled': {
+    roles: ['officer', 'admin'],
+    resource: { kind: 'account_status', userId: 'other', roles: ['voter'], disable: true, adminsAfter: 1 },
+  },
   'audit.read': { roles: ['auditor', 'admin'], resource: null },
 };
 

@@ -1,7 +1,7 @@
 /**
  * The access-control routes over HTTP on a real database: audit log reads with filters and paging,
  * voter-roll import (dry run, import, malformed file refused whole), account administration and
- * role changes under the policy rules.
+ * role changes and disabling accounts under the policy rules.
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
@@ -193,6 +193,54 @@ describe('account administration over HTTP', () => {
       (await patch(officer.token, '00000000-0000-4000-8000-000000000000', { fullName: 'X' })).statusCode,
       404,
     );
+  });
+
+  test('officers disable and enable voters, whose sessions end at once; never themselves nor privileged accounts', async () => {
+    const clerk = await signedIn(a.auth, 'clerk@uni.example', ['officer']);
+    const target = await signedIn(a.auth, 'leaver@uni.example', ['voter']);
+    const call = (verb: 'disable' | 'enable', token: string, id: string) =>
+      a.app.inject({ method: 'POST', url: `/api/users/${id}/${verb}`, headers: bearer(token) });
+    const me = (token: string) =>
+      a.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearer(token) });
+    assert.equal((await me(target.token)).statusCode, 200);
+
+    const off = await call('disable', clerk.token, target.user.id);
+    assert.equal(off.statusCode, 200, off.body);
+    assert.equal(off.json().disabled, true);
+    assert.equal((await me(target.token)).statusCode, 401, 'the session ended with the account');
+    assert.equal((await call('disable', clerk.token, target.user.id)).json().disabled, true, 'idempotent');
+    const [entry] = await a.audit.list({ actionPrefix: 'user.disabled', limit: 5 });
+    assert.deepEqual(
+      [entry?.actor, entry?.target, entry?.details],
+      [clerk.user.id, `user:${target.user.id}`, { sessionsRevoked: 1 }],
+    );
+    const on = await call('enable', clerk.token, target.user.id);
+    assert.equal(on.statusCode, 200);
+    assert.equal(on.json().disabled, false);
+    assert.equal(
+      (await a.audit.list({ actionPrefix: 'user.enabled', limit: 5 }))[0]?.target,
+      `user:${target.user.id}`,
+    );
+
+    const refusal = async (token: string, id: string) => {
+      const r = await call('disable', token, id);
+      return [r.statusCode, r.json().error?.code];
+    };
+    assert.deepEqual(await refusal(clerk.token, admin.user.id), [403, 'FORBIDDEN']);
+    assert.deepEqual(await refusal(clerk.token, auditor.user.id), [403, 'FORBIDDEN']);
+    assert.deepEqual(await refusal(clerk.token, clerk.user.id), [403, 'SELF_DISABLE']);
+    assert.deepEqual(await refusal(admin.token, admin.user.id), [403, 'SELF_DISABLE']);
+    assert.deepEqual(await refusal(voter.token, target.user.id), [403, 'FORBIDDEN']);
+    assert.deepEqual(await refusal(clerk.token, '00000000-0000-4000-8000-000000000000'), [
+      404,
+      'USER_NOT_FOUND',
+    ]);
+    assert.deepEqual(await refusal(clerk.token, 'not-a-uuid'), [400, 'VALIDATION_FAILED']);
+    // an admin disables a privileged account; it can no longer act
+    const other = await signedIn(a.auth, 'other.officer@uni.example', ['officer']);
+    assert.equal((await call('disable', admin.token, other.user.id)).statusCode, 200);
+    assert.equal((await me(other.token)).statusCode, 401);
+    assert.equal((await call('enable', admin.token, other.user.id)).statusCode, 200);
   });
 
   test('the last admin keeps the admin role; a revoked role ends the sessions at once', async () => {

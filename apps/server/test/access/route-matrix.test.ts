@@ -145,6 +145,8 @@ describe('route × role matrix', () => {
       'POST /api/roll/import officer',
       'GET /api/users officer',
       'PUT /api/users/:id/roles/:role admin',
+      'POST /api/users/:id/disable officer',
+      'POST /api/users/:id/enable officer',
     ]) {
       assert.ok(keys.has(expected), `missing ${expected}`);
     }

@@ -328,6 +328,7 @@ export const en = {
     IDENTIFIER_TAKEN: 'This identifier is already used by another account.',
     LAST_ADMIN: 'The last administrator cannot be removed.',
     SELF_ROLE_CHANGE: 'You cannot change your own roles.',
+    SELF_DISABLE: 'You cannot disable or enable your own account; ask another administrator.',
     VALIDATION_FAILED: 'Some fields are not valid. Check them and try again.',
     BAD_REQUEST: 'The request was not understood.',
     INVALID_JSON: 'The request was not understood.',

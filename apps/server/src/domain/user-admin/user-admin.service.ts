@@ -1,9 +1,10 @@
 /**
  * Account administration by officers and admins: list, read, create, edit profiles and groups, grant
- * and revoke roles. Each operation asks policies/domain-policy.ts whether this actor may do it to
- * this account (officers keep voters; only admins touch privileged accounts, emails and roles; nobody
- * grants themselves a role; the last admin stays), runs in one transaction with its audit entry, and
- * a revoked role takes effect at once: the account's sessions are ended.
+ * and revoke roles, disable and enable accounts. Each operation asks policies/domain-policy.ts whether
+ * this actor may do it to this account (officers keep voters; only admins touch privileged accounts,
+ * emails and roles; nobody grants themselves a role or disables their own account; the last active
+ * admin stays), runs in one transaction with its audit entry, and a revoked role or a disabled
+ * account takes effect at once: the account's sessions are ended.
  */
 import { can, type DenyCode } from '../../policies/domain-policy.js';
 import type { PolicyContext } from '../../policies/policy-context.js';
@@ -48,13 +49,16 @@ export interface UserAdminDeps {
   db: Database;
   users: UsersRepository;
   audit: AuditSink;
-  /** ends a user's sessions when a role is revoked (identity module) */
+  /** ends a user's sessions when a role is revoked or the account disabled (identity module) */
   sessions?: { revokeUserSessions(userId: string, reason: string, tx?: Queryable): Promise<number> };
   /** The app's policy context (the identity module's), for every permission check. */
   policy: PolicyContext;
 }
 
-/** Locks every active admin row so two concurrent revocations cannot both leave zero admins. */
+/**
+ * Locks every active admin row so two concurrent revocations (or two admins disabling each other)
+ * cannot both leave zero admins.
+ */
 async function lockActiveAdmins(tx: Queryable): Promise<string[]> {
   const { rows } = await tx.query<{ id: string }>(
     'user_admin.lock_admins',
@@ -226,6 +230,41 @@ export function createUserAdmin(deps: UserAdminDeps) {
             target: `user:${user.id}`,
             ...ctx,
             details: { role, sessionsRevoked },
+          },
+          tx,
+        );
+        return { user, changed: true };
+      }),
+
+    /**
+     * Disables (sign-in refused, every session ended at once) or enables an account. Idempotent: the
+     * same state again changes nothing and writes no audit entry.
+     */
+    setDisabled: (actor: Actor, id: string, disabled: boolean, ctx: AdminContext = {}) =>
+      run(disabled ? 'user_admin.disable' : 'user_admin.enable', async (tx) => {
+        const admins = disabled ? await lockActiveAdmins(tx) : [];
+        const current = await load(id, tx);
+        const adminsAfter = admins.filter((a) => a !== current.id).length;
+        check(
+          can(policy, actor, 'user.set_disabled', {
+            kind: 'account_status',
+            userId: current.id,
+            roles: current.roles,
+            disable: disabled,
+            adminsAfter,
+          }),
+        );
+        if (current.disabled === disabled) return { user: current, changed: false };
+        const user = writeOk(await deps.users.setDisabled(id, disabled, tx));
+        const sessionsRevoked =
+          disabled && deps.sessions ? await deps.sessions.revokeUserSessions(id, 'account_disabled', tx) : 0;
+        await deps.audit.append(
+          {
+            actor: actor.userId,
+            action: disabled ? 'user.disabled' : 'user.enabled',
+            target: `user:${user.id}`,
+            ...ctx,
+            details: disabled ? { sessionsRevoked } : {},
           },
           tx,
         );

@@ -12,7 +12,9 @@ import { navigate } from '../../lib/router.js';
 import { link, title } from '../../ui/common.js';
 import { confirmDialog } from '../../ui/dialog.js';
 
-export type Role = 'voter' | 'officer' | 'admin' | 'auditor' | 'trustee';
+/** The account roles of the API (apps/server/src/policies/types.ts ROLES); trustees are per election. */
+export const ROLES = ['voter', 'officer', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
 
 export function roles(): string[] {
   return session()?.user?.roles ?? [];
@@ -21,6 +23,10 @@ export function roles(): string[] {
 export function isOfficer(): boolean {
   const r = roles();
   return r.includes('officer') || r.includes('admin');
+}
+
+export function isAdmin(): boolean {
+  return roles().includes('admin');
 }
 
 export function isAuditor(): boolean {

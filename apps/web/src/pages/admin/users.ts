@@ -1,20 +1,27 @@
 /**
- * Users and the voter roll (/admin/users): search the accounts (GET /api/users, paged by offset) and
- * import a roll CSV in two steps, as docs/operations/voter-roll.md describes — a dry run whose
- * preview lists every row error (line, field, reason), then the real import of the same file, which
- * the server applies all-or-nothing. Outcomes are announced in a live region.
+ * Users and the voter roll (/admin/users): search the accounts (GET /api/users, paged by offset),
+ * change an account's roles (admins: PUT/DELETE /api/users/:id/roles/:role) and disable or enable it
+ * (officers for voter accounts, admins for any: POST /api/users/:id/disable|enable), each in the
+ * shared modal dialog where a refusal is explained; and import a roll CSV in two steps, as
+ * docs/operations/voter-roll.md describes — a dry run whose preview lists every row error (line,
+ * field, reason), then the real import of the same file, which the server applies all-or-nothing.
+ * Outcomes are announced in a live region.
  */
 import { errorText, t } from '../../i18n/t.js';
-import { api } from '../../lib/api.js';
+import { api, session } from '../../lib/api.js';
 import { announce, h, replace } from '../../lib/dom.js';
 import type { Screen } from '../../lib/router.js';
 import { codeOf, errorBox, loading, title } from '../../ui/common.js';
+import { openDialog } from '../../ui/dialog.js';
 import {
   backLink,
   checkbox,
   field,
   guard,
+  isAdmin,
   maintenanceBanner,
+  ROLES,
+  type Role,
   section,
   select,
   sendCsv,
@@ -43,22 +50,164 @@ type RollAnswer = RollPreview & { dryRun: boolean; imported: boolean; invited: n
 
 const PAGE = 25;
 
+/** Roles that make an account privileged: only admins change such accounts (policies/domain-policy.ts). */
+const PRIVILEGED: readonly string[] = ['officer', 'admin', 'auditor'];
+
+/** What a refusal of an account change means, in words (the catalogue's sentence otherwise). */
+function accountError(e: unknown): string {
+  const code = codeOf(e);
+  return code === 'FORBIDDEN' ? t('users.forbidden') : errorText(code);
+}
+
+const ROLE_NAMES: Record<Role, string> = {
+  voter: t('users.roleVoter'),
+  officer: t('users.roleOfficer'),
+  admin: t('users.roleAdmin'),
+  auditor: t('users.roleAuditor'),
+};
+
+function roleName(r: string): string {
+  return ROLE_NAMES[r as Role] ?? r;
+}
+
 function usersSection(signal: AbortSignal): HTMLElement {
   const search = field(t('users.search'), h('input', { type: 'search', id: 'user-search' }));
   const role = field(
     t('users.role'),
     select(
-      [
-        ['', t('users.anyRole')],
-        ...['voter', 'officer', 'admin', 'auditor', 'trustee'].map((r): [string, string] => [r, r]),
-      ],
+      [['', t('users.anyRole')], ...ROLES.map((r): [string, string] => [r, roleName(r)])],
       '',
       'user-role',
     ),
   );
   const out = h('div', { 'aria-live': 'polite' });
+  const live = h('p', { className: 'visually-hidden', 'aria-live': 'polite', 'data-testid': 'users-live' });
+  const me = session()?.user?.id;
+  const admin = isAdmin();
   let offset = 0;
-  const load = async () => {
+
+  /** The roles dialog: a checkbox per role; saving grants and revokes the difference, one by one. */
+  const changeRoles = async (u: AdminUser, opener: string) => {
+    let current = u;
+    let changed = false;
+    const boxes = ROLES.map((r) => ({
+      role: r,
+      box: checkbox(roleName(r), u.roles.includes(r), `role-${r}`),
+    }));
+    const ok = await openDialog({
+      title: t('users.rolesTitle', { email: u.email }),
+      message: t('users.rolesIntro'),
+      body: [
+        h(
+          'fieldset',
+          {},
+          h('legend', {}, t('users.rolesLegend', { name: u.fullName })),
+          ...boxes.map((b) => b.box.wrap),
+        ),
+      ],
+      confirm: t('users.rolesSave'),
+      initialFocus: boxes[0]!.box.input,
+      signal,
+      onConfirm: async () => {
+        const want: string[] = boxes.filter((b) => b.box.input.checked).map((b) => b.role);
+        const grants = want.filter((r) => !current.roles.includes(r));
+        const revokes = current.roles.filter((r) => !want.includes(r));
+        const done: string[] = [];
+        try {
+          for (const r of grants) {
+            current = await api<AdminUser>(`/api/users/${u.id}/roles/${r}`, { method: 'PUT', signal });
+            done.push(t('users.granted', { role: roleName(r) }));
+          }
+          for (const r of revokes) {
+            current = await api<AdminUser>(`/api/users/${u.id}/roles/${r}`, { method: 'DELETE', signal });
+            done.push(t('users.revoked', { role: roleName(r) }));
+          }
+        } catch (e) {
+          if (done.length === 0) return accountError(e);
+          return `${accountError(e)} ${t('users.partlyDone', { done: done.join(', ') })}`;
+        } finally {
+          if (done.length > 0) changed = true;
+        }
+        return null;
+      },
+    });
+    if (ok)
+      announce(
+        live,
+        t('users.rolesDone', {
+          email: u.email,
+          roles: current.roles.map(roleName).join(', ') || t('users.noRoles'),
+        }),
+      );
+    // the table shows the account as it is now (also after a change that failed half-way)
+    if (changed) await load(opener);
+  };
+
+  /** Disable (sessions end at once) or enable an account, confirmed in the dialog. */
+  const changeStatus = async (u: AdminUser, opener: string) => {
+    const disable = !u.disabled;
+    let after = u;
+    const ok = await openDialog({
+      title: t(disable ? 'users.disableTitle' : 'users.enableTitle', { email: u.email }),
+      message: t(disable ? 'users.disableIntro' : 'users.enableIntro', { name: u.fullName }),
+      confirm: t(disable ? 'users.disableConfirm' : 'users.enableConfirm'),
+      danger: disable,
+      signal,
+      onConfirm: async () => {
+        try {
+          after = await api<AdminUser>(`/api/users/${u.id}/${disable ? 'disable' : 'enable'}`, {
+            method: 'POST',
+            signal,
+          });
+          return null;
+        } catch (e) {
+          return accountError(e);
+        }
+      },
+    });
+    if (ok) {
+      announce(live, t(after.disabled ? 'users.disabledDone' : 'users.enabledDone', { email: u.email }));
+      await load(opener);
+    }
+  };
+
+  /** The buttons of one row: roles (admins), disable/enable (not one's own; privileged: admins only). */
+  const rowActions = (u: AdminUser): HTMLElement => {
+    const who = h('span', { className: 'visually-hidden' }, ` ${u.email}`);
+    const mayChange = admin || !u.roles.some((r) => PRIVILEGED.includes(r));
+    return h(
+      'div',
+      { className: 'actions compact' },
+      admin &&
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'secondary',
+            id: `roles-${u.id}`,
+            onclick: () => void changeRoles(u, `roles-${u.id}`),
+          },
+          t('users.changeRoles'),
+          who.cloneNode(true),
+        ),
+      u.id !== me &&
+        mayChange &&
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'secondary',
+            id: `status-${u.id}`,
+            onclick: () => void changeStatus(u, `status-${u.id}`),
+          },
+          u.disabled ? t('users.enable') : t('users.disable'),
+          who,
+        ),
+    );
+  };
+
+  /** Lists the current page; `focusId` gets focus back after the table is rebuilt (a row's button). */
+  const load = async (focusId?: string) => {
     replace(out, loading());
     const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     if (search.input.value.trim()) q.set('search', search.input.value.trim());
@@ -110,20 +259,23 @@ function usersSection(signal: AbortSignal): HTMLElement {
             t('users.colRoles'),
             t('users.colGroups'),
             t('users.colDisabled'),
+            t('users.colActions'),
           ],
           r.users.map((u) => [
             u.email,
             u.fullName,
-            u.roles.join(', '),
+            u.roles.map(roleName).join(', '),
             Object.entries(u.attributes ?? {})
               .map(([k, v]) => `${k}=${v}`)
               .join('; '),
             u.disabled ? t('users.disabled') : t('users.active'),
+            rowActions(u),
           ]),
           t('users.title'),
         ),
         pager,
       );
+      if (focusId) document.getElementById(focusId)?.focus();
     } catch (e) {
       replace(out, errorBox(e));
     }
@@ -141,7 +293,7 @@ function usersSection(signal: AbortSignal): HTMLElement {
     void load();
   });
   void load();
-  return section(t('users.title'), form, out);
+  return section(t('users.title'), form, live, out);
 }
 
 function previewView(p: RollPreview): HTMLElement {
