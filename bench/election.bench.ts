@@ -3,8 +3,9 @@
  * a started server (`startServer`, PORT=0, fresh database on real PostgreSQL: TEST_DATABASE_URL, the
  * local 127.0.0.1:5432 server, else the embedded one), driven as in the end-to-end test — accounts
  * and roll import, key ceremony with 3 trustees (t = 2) computing locally with the core, managed
- * credentials mailed, close, tally, 2 partial decryptions, result checked against the plaintext
- * count, record downloaded and checked by `electra verify` as a child process.
+ * credentials mailed, close, tally, 2 trustees each verifying the record before their partial
+ * decryption, result checked against the plaintext count, record downloaded and checked by
+ * `electra verify` as a child process.
  *
  * Voters first choose a password through the reset mail: that is identity set-up done when they are
  * invited, not on election day, so it is timed and printed but kept out of the total (the Belenios
@@ -210,17 +211,22 @@ try {
       [201],
     ),
   );
-  await stage('2 partial decryptions + result (+ server verification)', async () => {
-    for (const j of [1, 2]) {
-      const t = await refreshed(s, trustees[j - 1]!);
-      await submitPartialDecryption(s.api, {
-        electionId,
-        token: t.token,
-        params,
-        secrets: secrets[j - 1]!,
-        random: systemRandom,
-      });
-    }
+  // Two trustees, each on their own machine, at the same time: each verifies the whole record and
+  // recomputes the tally before decrypting (protocol §8.4.1); the server verifies the record again
+  // once the second partial decryption completes the result.
+  await stage('2 trustees verify + decrypt, result (+ server verification)', async () => {
+    await Promise.all(
+      [1, 2].map(async (j) => {
+        const t = await refreshed(s, trustees[j - 1]!);
+        await submitPartialDecryption(s.api, {
+          electionId,
+          token: t.token,
+          params,
+          secrets: secrets[j - 1]!,
+          random: systemRandom,
+        });
+      }),
+    );
     const results = await expectOk(s.api, {
       path: `/api/elections/${electionId}/results`,
       token: officerNow.token,
