@@ -15,14 +15,7 @@ import { CREDENTIALS_EDITABLE } from '../policies/ceremony-policy.js';
 import type { Database } from '../store/database.js';
 import { appError } from './error-mapper.js';
 import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 const publicCredential = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
 
@@ -49,7 +42,7 @@ export function registerCredentialsRoutes(
           'Only public credentials (protocol §6.2), in any order and without voter names: each voter is ' +
           'bound to a credential when they first cast a ballot with it. Refused once the election opens, ' +
           'with a non-element, a repeated credential or more credentials than eligible voters.',
-        params: idParams,
+        params: idParamsSchema,
         body: {
           type: 'object',
           required: ['publicCredentials'],
@@ -94,7 +87,7 @@ export function registerCredentialsRoutes(
         description:
           'Credentials are issued automatically when the ceremony completes; voters who became eligible ' +
           'afterwards (a later roll import) get theirs with this call, before the election opens.',
-        params: idParams,
+        params: idParamsSchema,
         response: {
           200: {
             type: 'object',
@@ -130,7 +123,7 @@ export function registerCredentialsRoutes(
           'is ready: once it opens the list is published on the board and part of the record, so this is ' +
           '409 CREDENTIALS_FROZEN. 502 CREDENTIAL_MAIL_FAILED: the credential was replaced but the mail ' +
           'could not be sent; call again once mail works.',
-        params: idParams,
+        params: idParamsSchema,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -173,7 +166,7 @@ export function registerCredentialsRoutes(
       schema: {
         tags,
         summary: 'The public credential list of an election and how many are bound to voters',
-        params: idParams,
+        params: idParamsSchema,
         response: {
           200: {
             type: 'object',

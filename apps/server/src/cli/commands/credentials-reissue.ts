@@ -6,7 +6,8 @@
  * (`credentials.reissued`) names `cli`. Refusals carry the API's codes (CREDENTIALS_FROZEN once the
  * election is open, VOTER_NOT_ELIGIBLE, …) and exit 1.
  */
-import { initCore, systemRandom } from '@electra/core';
+import { systemRandom } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import { electionGateway } from '../../domain/ceremony/elections-adapter.js';
 import { createCredentialsService } from '../../domain/credentials/credentials.service.js';
 import { createElectionsModule } from '../../domain/elections/elections-module.js';
@@ -63,7 +64,7 @@ anyway: run it again once mail works); 2 usage error.`,
     if (typeof userId === 'string' && !UUID.test(userId)) throw new UsageError('--user-id must be a UUID');
     const ref = typeof userId === 'string' ? { userId } : { email: email as string };
     const config = cliConfig();
-    await initCore();
+    await initCrypto();
     return withCliAuth(config, async ({ db, audit, auth, logger }) => {
       const elections = createElectionsModule({ db, audit, publicUrl: config.publicUrl, logger });
       const credentials = createCredentialsService({
