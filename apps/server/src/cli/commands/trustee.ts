@@ -17,12 +17,12 @@ import {
   createTrusteeCertificate,
   dealShares,
   finalizeTrustee,
-  initCore,
   inlineBallotExecutor,
   systemRandom,
   trusteePartialDecryption,
   verifyCeremony,
 } from '@electra/core';
+import { initCrypto } from '../../crypto/init-crypto.js';
 import { terminalProgressBar } from '../../verify/progress-bar.js';
 import { workerPoolExecutor } from '../../verify/worker-pool-executor.js';
 import { type CliCommand, cliRuntime, parseCommandArgs, printJson, UsageError } from '../command.js';
@@ -84,7 +84,7 @@ ${TRUSTEE_OPTIONS_HELP}`,
     const a = trusteeArgs(args.values);
     if (!a.key) throw new UsageError('--key <file> is required');
     return reporting(async () => {
-      await initCore();
+      await initCrypto();
       const state = await loadState(a);
       const c = running(state);
       if (c.phase !== 'certificates')
@@ -208,7 +208,7 @@ ${TRUSTEE_OPTIONS_HELP}`,
     if (!(interval > 0 && interval <= 3600) || !(timeout > 0))
       throw new UsageError('--interval must be in (0, 3600] and --timeout positive (seconds)');
     return reporting(async () => {
-      await initCore();
+      await initCrypto();
       const deadline = Date.now() + timeout * 1000;
       let announced = false;
       for (;;) {
@@ -243,7 +243,7 @@ ${TRUSTEE_OPTIONS_HELP}`,
     if (!args) return 0;
     const a = trusteeArgs(args.values);
     return reporting(async () => {
-      await initCore();
+      await initCrypto();
       const state = await loadState(a);
       const c = running(state);
       const problems: string[] = [];
@@ -366,7 +366,7 @@ ${TRUSTEE_OPTIONS_HELP}`,
     if (!Number.isSafeInteger(workers) || workers < 0 || workers > 256)
       throw new UsageError('--workers expects an integer from 0 to 256');
     return reporting(async () => {
-      await initCore();
+      await initCrypto();
       const secrets = loadSecrets(a);
       if (!secrets.share)
         throw new UsageError('your key file has no final share (the ceremony did not finish)');
