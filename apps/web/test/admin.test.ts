@@ -327,6 +327,43 @@ describe('officer console', () => {
       .locator('[data-testid=turnout]')
       .getByText(/^0 of \d+ eligible voters have voted/)
       .waitFor();
+    // the credential mail's personal link opens the booth with the credential filled in, across the
+    // sign-in it leads to; the credential (in the fragment) never reaches the server
+    await setPasswordByReset(s, 'v3@console.example');
+    const mail = await waitForMail(s.db, 'v3@console.example', 'credential');
+    const secret = credentialInMail(mail);
+    assert.ok(secret, mail);
+    const link = /^ {4}(\S+\/vote\/\S+)$/m.exec(mail)?.[1];
+    assert.ok(link, mail);
+    const mailed = new URL(link);
+    assert.equal(mailed.pathname, `/vote/${electionId}`);
+    assert.equal(mailed.search, '');
+    assert.equal(mailed.hash, `#credential=${secret}`);
+    const vctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const vpage = await vctx.newPage();
+    const sent: string[] = [];
+    vpage.on('request', (r) => sent.push(r.url() + (r.postData() ?? '')));
+    // the link names the configured public URL; this server listens on its own port
+    await vpage.goto(`${s.server.url}${mailed.pathname}${mailed.hash}`);
+    await vpage.waitForURL(/\/login\?next=/);
+    await vpage.fill('#login', 'v3@console.example');
+    await vpage.fill('#password', PASSWORD);
+    await vpage.click('button[type=submit]');
+    await vpage.getByRole('heading', { name: /Ballot:/ }).waitFor();
+    await vpage.check('input[type=radio][value="0"]');
+    await vpage.getByRole('button', { name: 'Review my ballot' }).click();
+    await vpage.getByRole('heading', { name: 'Review your ballot' }).waitFor();
+    assert.equal(await vpage.inputValue('#credential'), secret);
+    await vpage.getByText('Credential taken from your personal link.').waitFor();
+    await vpage.getByText('Credential format is valid.').waitFor();
+    assert.equal(new URL(vpage.url()).hash, '', 'the fragment is gone from the address bar');
+    assert.deepEqual(
+      sent.filter((x) => x.includes(secret)),
+      [],
+      'no request carried the credential',
+    );
+    await axe(vpage, 'review with the credential from the mailed link');
+    await vctx.close();
     // two imported voters vote for Ada (the casting itself is the booth's business, tested elsewhere)
     const params = await fetchElectionParams(s.api, electionId);
     for (const email of ['v1@console.example', 'v2@console.example']) {

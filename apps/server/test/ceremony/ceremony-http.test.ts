@@ -308,6 +308,11 @@ describe('trustee ceremony over HTTP', () => {
       assert.equal(mails.length, 1, `one credential mail for ${v.user.email}`);
       const secret = /([1-9A-HJ-NP-Za-km-z]{6}(?:-[1-9A-HJ-NP-Za-km-z]{6}){3})/.exec(mails[0]!.text)?.[1];
       assert.ok(secret);
+      // the personal booth link (public URL of the configuration) carries it in the fragment
+      assert.ok(
+        mails[0]!.text.includes(`http://localhost:8080/vote/${electionId}#credential=${secret}`),
+        mails[0]!.text,
+      );
       const mine = stored.rows.find((r) => r.user_id === v.user.id);
       assert.equal(
         deriveCredentialKey(secret, electionId).publicCredential.toBase64Url(),

@@ -49,7 +49,6 @@ function credentialFromFragment(): string | null {
 export const boothPage: Screen = async (main, { id }, signal) => {
   const electionId = id!;
   let credential = credentialFromFragment() ?? '';
-  const fromLink = credential !== '';
   if (!session()) {
     // Keep the credential out of the URL: it waits in this tab's memory-only storage across sign-in.
     if (credential) sessionStorage.setItem(`electra.cred.${electionId}`, credential);
@@ -60,6 +59,8 @@ export const boothPage: Screen = async (main, { id }, signal) => {
     credential = stashed;
     sessionStorage.removeItem(`electra.cred.${electionId}`);
   }
+  // from the personal link, directly or kept across the sign-in it led to
+  const fromLink = credential !== '';
 
   const busy = loading(t('booth.preparing'));
   main.append(busy);

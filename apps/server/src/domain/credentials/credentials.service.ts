@@ -68,32 +68,48 @@ export const MAX_UPLOADED_CREDENTIALS = 1_000_000;
 /** States in which the list is frozen because the board's setup event has published it. */
 const PUBLISHED_STATES: readonly string[] = ['open', 'closed', 'tallying', 'tallied', 'published'];
 
+/**
+ * The voter's personal booth link: the credential rides in the fragment (`#credential=`), which
+ * browsers never send to any server; the booth reads it once and removes it from the address bar
+ * and the history (apps/web/src/pages/booth.ts).
+ */
+export function credentialLink(publicUrl: string, electionId: string, secret: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/vote/${electionId}#credential=${encodeURIComponent(secret)}`;
+}
+
 export function credentialMail(
   to: string,
   fullName: string,
-  electionTitle: string,
+  election: { id: string; title: string },
   secret: string,
-  url: string,
+  publicUrl: string,
   reissued = false,
 ): MailMessage {
+  const base = publicUrl.replace(/\/+$/, '');
   return {
     to,
-    subject: `Your ${reissued ? 'new ' : ''}voting credential for ${electionTitle}`,
+    subject: `Your ${reissued ? 'new ' : ''}voting credential for ${election.title}`,
     text: [
       `Hello ${fullName},`,
       '',
       reissued
-        ? `The election officer issued you a new personal voting credential for "${electionTitle}":`
-        : `Here is your personal voting credential for "${electionTitle}":`,
+        ? `The election officer issued you a new personal voting credential for "${election.title}":`
+        : `Here is your personal voting credential for "${election.title}":`,
       '',
       `    ${secret}`,
       '',
       ...(reissued ? ['It replaces the one sent to you earlier, which no longer works.', ''] : []),
-      'You will type it when you cast your ballot; it signs your ballot so that nobody, not even the',
-      'election server, can add a ballot in your name. Keep it private. It is sent only once and the',
-      'server does not keep it: if you lose it, ask the election officer before voting opens.',
+      'It signs your ballot so that nobody, not even the election server, can add a ballot in your',
+      'name. Keep it private. It is sent only once and the server does not keep it: if you lose it,',
+      'ask the election officer before voting opens.',
       '',
-      `Vote at ${url}`,
+      'Your personal voting link opens the ballot with the credential already filled in. The',
+      'credential stays in your browser (the part after "#" is never sent to the server), but the',
+      'link is as secret as the credential: do not forward this mail or share the link.',
+      '',
+      `    ${credentialLink(publicUrl, election.id, secret)}`,
+      '',
+      `Or vote at ${base}/elections/${election.id} and type the credential when you cast your ballot.`,
     ].join('\n'),
   };
 }
@@ -146,7 +162,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       tx,
     );
     const mails = todo.map((v, i) =>
-      credentialMail(v.email, v.fullName, election.title, generated[i]!.secret, deps.publicUrl),
+      credentialMail(v.email, v.fullName, election, generated[i]!.secret, deps.publicUrl),
     );
     await audit.append(
       {
@@ -365,7 +381,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const mail = credentialMail(
         voter.email,
         voter.fullName,
-        election.title,
+        election,
         generated!.secret,
         deps.publicUrl,
         true,
