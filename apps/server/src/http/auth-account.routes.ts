@@ -24,8 +24,8 @@ import {
   noStore,
   presentSession,
 } from './auth-http.js';
-import { requireActor } from './authenticate.js';
 import { appError } from './error-mapper.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** Who may enrol: a signed-in user, or the holder of an enrolment-only token. */

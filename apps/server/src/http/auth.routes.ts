@@ -24,8 +24,9 @@ import {
   noStore,
   presentSession,
 } from './auth-http.js';
-import { registerAuthentication, requireActor } from './authenticate.js';
+import { registerAuthentication } from './authenticate.js';
 import { appError } from './error-mapper.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses } from './schemas.js';
 
 export function registerAuthRoutes(app: FastifyInstance, auth: AuthModule): void {

@@ -67,9 +67,3 @@ export function registerAuthentication(
     reject(v.reason);
   });
 }
-
-/** For handlers of non-public routes: the policy hook already refused anonymous callers. */
-export function requireActor(request: FastifyRequest): Actor {
-  if (!request.actor) throw appError('UNAUTHORIZED', 'Sign in first');
-  return request.actor;
-}

@@ -26,7 +26,7 @@ import {
   receiptSchema,
 } from './casting.schemas.js';
 import { appError } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** A CastingError as the HTTP answer of its stable code. */
@@ -95,7 +95,7 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
     },
     async (request, reply) => {
       malformed(request);
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       try {
         const r = await casting.service.cast(actor, request.params.id, request.body);
         reply.code(r.duplicate ? 200 : 201);
@@ -131,7 +131,7 @@ export function registerBallotRoutes(app: FastifyInstance, casting: CastingModul
     },
     async (request, reply) => {
       malformed(request);
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       try {
         const r = await casting.service.audit(actor, request.params.id, request.body);
         reply.code(r.duplicate ? 200 : 201);

@@ -16,7 +16,7 @@ import type { PolicyContext } from '../policies/policy-context.js';
 import { ceremonyParamsSchema, ceremonyStateSchema, MESSAGE_SCHEMAS } from './ceremony.schemas.js';
 import { registerCredentialsRoutes } from './credentials.routes.js';
 import { appError, enforce } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 const tags = ['ceremony'];
@@ -112,7 +112,7 @@ export function registerCeremonyRoutes(
     },
     async (request) => {
       const r = unwrap(
-        await ceremony.setTrustees(requireActorOf(request), request.params.id, request.body, ctx(request)),
+        await ceremony.setTrustees(requireActor(request), request.params.id, request.body, ctx(request)),
       );
       return {
         threshold: r.threshold ?? request.body.threshold,
@@ -133,7 +133,7 @@ export function registerCeremonyRoutes(
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const s = await ceremony.snapshot(request.params.id);
       if (!s) throw appError('ELECTION_NOT_FOUND', 'No such election');
       const trusteeIndex = s.trustees.find((t) => t.userId === actor.userId)?.index ?? null;
@@ -162,7 +162,7 @@ export function registerCeremonyRoutes(
       },
     },
     async (request, reply) => {
-      const r = unwrap(await ceremony.start(requireActorOf(request), request.params.id, ctx(request)));
+      const r = unwrap(await ceremony.start(requireActor(request), request.params.id, ctx(request)));
       reply.code(201);
       return { params: r.params };
     },
@@ -198,7 +198,7 @@ export function registerCeremonyRoutes(
     },
     async (request) => {
       const r = unwrap(
-        await ceremony.abort(requireActorOf(request), request.params.id, request.body.reason, ctx(request)),
+        await ceremony.abort(requireActor(request), request.params.id, request.body.reason, ctx(request)),
       );
       return { failure: r.failure, missing: r.missing };
     },
@@ -238,7 +238,7 @@ export function registerCeremonyRoutes(
       async (request) => {
         const r = unwrap(
           await ceremony.post(
-            requireActorOf(request),
+            requireActor(request),
             request.params.id,
             kind as TrusteeMessageKind,
             request.body,

@@ -14,7 +14,7 @@ import {
 import { CREDENTIALS_EDITABLE } from '../policies/ceremony-policy.js';
 import type { Database } from '../store/database.js';
 import { appError } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 const publicCredential = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const;
@@ -64,7 +64,7 @@ export function registerCredentialsRoutes(
     },
     async (request) => {
       const r = await credentials.upload(
-        requireActorOf(request),
+        requireActor(request),
         request.params.id,
         request.body.publicCredentials,
         {
@@ -100,7 +100,7 @@ export function registerCredentialsRoutes(
       },
     },
     async (request) => {
-      const r = await credentials.issueMissing(requireActorOf(request), request.params.id, {
+      const r = await credentials.issueMissing(requireActor(request), request.params.id, {
         ip: request.ip,
         requestId: String(request.id),
       });
@@ -150,7 +150,7 @@ export function registerCredentialsRoutes(
       },
     },
     async (request) => {
-      const r = await credentials.reissue(requireActorOf(request), request.params.id, request.body, {
+      const r = await credentials.reissue(requireActor(request), request.params.id, request.body, {
         ip: request.ip,
         requestId: String(request.id),
       });

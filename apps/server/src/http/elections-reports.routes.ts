@@ -21,7 +21,7 @@ import type { PolicyContext } from '../policies/policy-context.js';
 import { loadElection } from './elections.routes.js';
 import { type ExportFile, exportParams, turnoutQuery, turnoutSchema } from './elections.schemas.js';
 import { appError, enforce } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 const MEDIA: Record<string, string> = {
@@ -56,7 +56,7 @@ export function registerElectionReportRoutes(
       },
     },
     async (request, reply) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const e = await loadElection(module, request.params.id);
       enforce(can(policy, actor, 'election.view_turnout', { kind: 'election', state: e.state }));
       reply.header('cache-control', 'no-store');
@@ -86,7 +86,7 @@ export function registerElectionReportRoutes(
       },
     },
     async (request, reply) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const e = await loadElection(module, request.params.id);
       enforce(can(policy, actor, 'election.view_turnout', { kind: 'election', state: e.state }));
       const [kind, format] = request.params.file.split('.') as ['turnout' | 'results', string];

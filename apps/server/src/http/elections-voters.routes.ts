@@ -20,7 +20,7 @@ import {
   votersPutResponse,
 } from './elections.schemas.js';
 import { appError, enforce } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 const VOTERS_CSV_MAX_BYTES = 8 * 1024 * 1024;
@@ -83,7 +83,7 @@ export function registerElectionVoterRoutes(
         },
       },
       async (request) => {
-        const actor = requireActorOf(request);
+        const actor = requireActor(request);
         const current = await loadElection(module, request.params.id);
         enforce(allowed(actor, 'election.manage_voters', { kind: 'election', state: current.state }));
         const body = request.body as Readable | { userIds: string[]; version?: number };
@@ -112,7 +112,7 @@ export function registerElectionVoterRoutes(
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const current = await loadElection(module, request.params.id);
       enforce(allowed(actor, 'election.manage_voters', { kind: 'election', state: current.state }));
       const page = await module.eligibility.listPage(

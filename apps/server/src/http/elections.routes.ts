@@ -30,7 +30,7 @@ import {
 } from './elections.schemas.js';
 import { registerElectionVoterRoutes } from './elections-voters.routes.js';
 import { appError, enforce } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 
 /** States in which an election's public part (and its board) can be read by anyone. */
@@ -136,7 +136,7 @@ export function registerElectionRoutes(
       },
     },
     async (request, reply) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       enforce(allowed(actor, 'election.create', null));
       const e = unwrap(await service.create(actor.userId, request.body, ctxOf(request)));
       return reply.code(201).send(presentElection(e));
@@ -163,7 +163,7 @@ export function registerElectionRoutes(
       },
     },
     async (request) => {
-      enforce(allowed(requireActorOf(request), 'election.view_all', null));
+      enforce(allowed(requireActor(request), 'election.view_all', null));
       const { state, limit, before } = request.query;
       const list = await module.repository.list(module.db, {
         states: state ? [state] : undefined,
@@ -189,7 +189,7 @@ export function registerElectionRoutes(
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const list = await module.repository.listEligibleFor(module.db, actor.userId, VOTER_STATES);
       const voted = await module.participation.votedIn(
         module.db,
@@ -218,7 +218,7 @@ export function registerElectionRoutes(
       },
     },
     async (request) => {
-      enforce(allowed(requireActorOf(request), 'election.view_all', null));
+      enforce(allowed(requireActor(request), 'election.view_all', null));
       return presentElection(await loadElection(module, request.params.id));
     },
   );
@@ -256,7 +256,7 @@ export function registerElectionRoutes(
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const current = await loadElection(module, request.params.id);
       const permission = allowed(actor, 'election.edit', { kind: 'election', state: current.state });
       if (!permission.allowed && permission.code === 'INVALID_ELECTION_STATE')
@@ -282,7 +282,7 @@ export function registerElectionRoutes(
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const { to, version } = request.body;
       const r = await service.requestTransition(
         actor.userId,

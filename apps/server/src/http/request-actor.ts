@@ -10,7 +10,7 @@ export function actorOf(request: FastifyRequest): Actor | null {
   return (request as unknown as { actor?: Actor | null }).actor ?? null;
 }
 
-export function requireActorOf(request: FastifyRequest): Actor {
+export function requireActor(request: FastifyRequest): Actor {
   const actor = actorOf(request);
   if (!actor) throw appError('UNAUTHORIZED', 'Sign in first');
   return actor;

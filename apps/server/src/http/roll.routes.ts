@@ -9,7 +9,7 @@ import { type Readable, Transform } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { RollImporter, RollPreview } from '../domain/roll/roll-import.service.js';
 import { appError } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
+import { requireActor } from './request-actor.js';
 import { errorResponseSchema, errorResponses } from './schemas.js';
 
 /** 100 000 rows of a few hundred bytes each. */
@@ -120,7 +120,7 @@ export function registerRollRoutes(
         },
       },
       async (request, reply) => {
-        const actor = requireActorOf(request);
+        const actor = requireActor(request);
         const body = request.body as Readable | undefined;
         if (!body || typeof (body as Readable).pipe !== 'function') {
           throw appError('UNSUPPORTED_MEDIA_TYPE', 'Send the roll as text/csv');

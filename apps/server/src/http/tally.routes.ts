@@ -20,7 +20,7 @@ import {
   canViewResults,
 } from '../policies/tally-policy.js';
 import { appError, enforce } from './error-mapper.js';
-import { actorOf, requireActorOf } from './request-actor.js';
+import { actorOf, requireActor } from './request-actor.js';
 import { errorResponses, idParamsSchema } from './schemas.js';
 import {
   encryptedTallySchema,
@@ -90,7 +90,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       },
     },
     async (request, reply) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const election = await load(request.params.id);
       enforce(canStartTally(policy, actor, election.state));
       const row = await domain(() => service.startTally(election.id, ctxOf(request, actor.userId)));
@@ -160,7 +160,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       },
     },
     async (request, reply) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const election = await load(request.params.id);
       const trusteeIndex = await tally.trustees.trusteeIndexOf(election.id, actor.userId);
       const permission = canSubmitPartialDecryption(actor, {
@@ -201,7 +201,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const election = await load(request.params.id);
       enforce(canFinalizeTally(policy, actor, election.state));
       const done = await domain(() => service.finalize(election.id, ctxOf(request, actor.userId)));
@@ -257,7 +257,7 @@ export function registerTallyRoutes(app: FastifyInstance, tally: TallyModule, po
       },
     },
     async (request) => {
-      const actor = requireActorOf(request);
+      const actor = requireActor(request);
       const election = await load(request.params.id);
       enforce(canPublishResults(policy, actor, election.state));
       await domain(() => service.publish(election.id, ctxOf(request, actor.userId)));

@@ -14,8 +14,8 @@ import type {
 import type { User } from '../domain/users/user.js';
 import { ROLES, type Role } from '../policies/types.js';
 import { appError } from './error-mapper.js';
-import { requireActorOf } from './request-actor.js';
-import { errorResponses } from './schemas.js';
+import { requireActor } from './request-actor.js';
+import { errorResponses, idParamsSchema } from './schemas.js';
 
 const identifierSchema = {
   type: 'object',
@@ -55,13 +55,6 @@ export const adminUserSchema = {
     disabled: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
   },
-} as const;
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  additionalProperties: false,
-  properties: { id: { type: 'string', format: 'uuid' } },
 } as const;
 
 const roleParams = {
@@ -124,7 +117,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
       },
     },
     async (request) => {
-      const r = await admin.list(requireActorOf(request), request.query);
+      const r = await admin.list(requireActor(request), request.query);
       if (!r.ok) throw appError(r.code, r.message);
       return { users: r.users.map(present), total: r.total };
     },
@@ -137,11 +130,11 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
       schema: {
         tags,
         summary: 'One account',
-        params: idParams,
+        params: idParamsSchema,
         response: { 200: adminUserSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => present(unwrap(await admin.get(requireActorOf(request), request.params.id))),
+    async (request) => present(unwrap(await admin.get(requireActor(request), request.params.id))),
   );
 
   app.post<{ Body: NewAccountInput }>(
@@ -167,7 +160,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
       },
     },
     async (request, reply) => {
-      const user = unwrap(await admin.create(requireActorOf(request), request.body, ctx(request)));
+      const user = unwrap(await admin.create(requireActor(request), request.body, ctx(request)));
       return reply.code(201).send(present(user));
     },
   );
@@ -179,7 +172,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
       schema: {
         tags,
         summary: 'Edit an account: name, identifiers, groups; email (admins only)',
-        params: idParams,
+        params: idParamsSchema,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -196,7 +189,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
     },
     async (request) =>
       present(
-        unwrap(await admin.update(requireActorOf(request), request.params.id, request.body, ctx(request))),
+        unwrap(await admin.update(requireActor(request), request.params.id, request.body, ctx(request))),
       ),
   );
 
@@ -214,12 +207,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
     async (request) =>
       present(
         unwrap(
-          await admin.grantRole(
-            requireActorOf(request),
-            request.params.id,
-            request.params.role,
-            ctx(request),
-          ),
+          await admin.grantRole(requireActor(request), request.params.id, request.params.role, ctx(request)),
         ),
       ),
   );
@@ -238,12 +226,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
     async (request) =>
       present(
         unwrap(
-          await admin.revokeRole(
-            requireActorOf(request),
-            request.params.id,
-            request.params.role,
-            ctx(request),
-          ),
+          await admin.revokeRole(requireActor(request), request.params.id, request.params.role, ctx(request)),
         ),
       ),
   );
@@ -256,13 +239,13 @@ export function registerUsersRoutes(app: FastifyInstance, deps: { admin: UserAdm
         schema: {
           tags,
           summary,
-          params: idParams,
+          params: idParamsSchema,
           response: { 200: adminUserSchema, ...errorResponses(400, 401, 403, 404, 409) },
         },
       },
       async (request) =>
         present(
-          unwrap(await admin.setDisabled(requireActorOf(request), request.params.id, disabled, ctx(request))),
+          unwrap(await admin.setDisabled(requireActor(request), request.params.id, disabled, ctx(request))),
         ),
     );
   accountStatusRoute(
