@@ -100,8 +100,15 @@ export interface DemoSeed {
   keyFiles: string[];
 }
 
-async function demoMark(db: Database): Promise<{ electionId: string; keyFiles: string[] } | null> {
-  const { rows } = await db.query<{ value: { electionId: string; keyFiles: string[] } }>(
+interface DemoMark {
+  electionId: string;
+  keyFiles: string[];
+  /** false while seeding: a start interrupted then left this election half-made (absent: done). */
+  complete?: boolean;
+}
+
+async function demoMark(db: Database): Promise<DemoMark | null> {
+  const { rows } = await db.query<{ value: DemoMark }>(
     'demo.mark_read',
     'SELECT value FROM settings WHERE key = $1',
     [DEMO_SETTING],
@@ -136,6 +143,12 @@ export async function seedDemo(d: DemoDeps): Promise<DemoSeed> {
     print: d.print,
   });
   let mark = await demoMark(d.db);
+  if (mark?.complete === false) {
+    // An earlier first start stopped half-way: cancel its election so exactly one demo is live.
+    d.print(`an earlier demo seeding was interrupted; cancelling its election ${mark.electionId}`);
+    await cancelElection(d, mark.electionId);
+    mark = null;
+  }
   const seeded = mark === null;
   if (!mark) mark = await seedElection(d);
   const url = d.publicUrl.replace(/\/$/, '');
@@ -195,6 +208,7 @@ async function seedElection(d: DemoDeps): Promise<{ electionId: string; keyFiles
     [201],
   );
   const electionId = created.body.id as string;
+  await writeMark(d.db, { electionId, keyFiles: [], complete: false });
   const secrets = await runKeyCeremony(api, {
     electionId,
     officerToken: officer.token,
@@ -218,11 +232,30 @@ async function seedElection(d: DemoDeps): Promise<{ electionId: string; keyFiles
     token: officer.token,
     body: { to: 'open', version: body.version },
   });
-  await d.db.query(
+  await writeMark(d.db, { electionId, keyFiles, complete: true });
+  return { electionId, keyFiles };
+}
+
+async function writeMark(db: Database, mark: DemoMark): Promise<void> {
+  await db.query(
     'demo.mark',
     `INSERT INTO settings (key, value, updated_at) VALUES ($1, $2::jsonb, now())
-     ON CONFLICT (key) DO NOTHING`,
-    [DEMO_SETTING, JSON.stringify({ electionId, keyFiles, seededAt: new Date().toISOString() })],
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    [DEMO_SETTING, JSON.stringify({ ...mark, seededAt: new Date().toISOString() })],
   );
-  return { electionId, keyFiles };
+}
+
+/** Cancel a half-made demo election (whatever state it reached); already final: nothing to do. */
+async function cancelElection(d: DemoDeps, electionId: string): Promise<void> {
+  const api = injectTransport(d.app);
+  const officer = await tokenOf(d.auth, `officer@${DEMO_DOMAIN}`);
+  const got = await api({ path: `/api/elections/${electionId}`, token: officer.token });
+  if (got.status !== 200 || ['cancelled', 'tallying', 'tallied', 'published'].includes(got.body.state))
+    return;
+  await expectOk(api, {
+    method: 'POST',
+    path: `/api/elections/${electionId}/transitions`,
+    token: officer.token,
+    body: { to: 'cancelled', version: got.body.version },
+  });
 }

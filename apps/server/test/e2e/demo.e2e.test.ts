@@ -19,7 +19,7 @@ import {
   systemRandom,
 } from '@electra/core';
 import { expectOk, fetchTransport } from '../../src/demo/api-client.js';
-import { DEMO_ELECTION_TITLE, DEMO_TRUSTEE_PASSPHRASE } from '../../src/demo/demo-election.js';
+import { DEMO_ELECTION_TITLE, DEMO_SETTING, DEMO_TRUSTEE_PASSPHRASE } from '../../src/demo/demo-election.js';
 import { credentialInMail, fetchElectionParams, login } from '../../src/demo/election-client.js';
 import { listOutbox } from '../../src/domain/mail/mailer.js';
 import { DEMO_DOMAIN, DEMO_PASSWORD } from '../../src/domain/user-admin/bootstrap.js';
@@ -144,5 +144,35 @@ test('the demo seeds an open election a demo voter can vote in at once; a restar
     assert.equal(mails.filter((m) => m.subject.includes('voting credential')).length, 1);
   } finally {
     await second.server.close();
+  }
+});
+
+test('a first start interrupted half-way is cleaned up: its election is cancelled, one demo is live', async () => {
+  // As if the process had died between creating the demo election and finishing it.
+  const { rows } = await tdb.db.query<{ value: { electionId: string } }>(
+    'test.mark',
+    `UPDATE settings SET value = jsonb_set(value, '{complete}', 'false') WHERE key = $1 RETURNING value`,
+    [DEMO_SETTING],
+  );
+  const halfMade = rows[0]!.value.electionId;
+  const third = await demoServer();
+  try {
+    const printed = third.lines.join('\n');
+    assert.match(printed, new RegExp(`interrupted; cancelling its election ${halfMade}`));
+    const live = /\/e\/([0-9a-f-]{36})/.exec(printed)?.[1];
+    assert.ok(live && live !== halfMade, printed);
+    const states = await tdb.db.query<{ id: string; state: string }>(
+      'test.states',
+      'SELECT id, state FROM elections ORDER BY created_at',
+    );
+    assert.deepEqual(
+      states.rows.map((r) => [r.id, r.state]),
+      [
+        [halfMade, 'cancelled'],
+        [live, 'open'],
+      ],
+    );
+  } finally {
+    await third.server.close();
   }
 });
