@@ -3,7 +3,8 @@
 // real started Electra server with ELECTRA_SCREENSHOTS set, so each main screen is captured exactly as
 // the tests see it (sign in, my elections, ballot steps, review, sealed, receipt, board, challenge,
 // offline queue, verifier, results, trustee decryption; the officer console from admin.test.ts:
-// editor, roll preview, ceremony, turnout, published, audit log as 20-25-admin-*.png). Needs Debian's chromium (or CHROMIUM_PATH). Usage: node scripts/screenshots.mjs
+// editor, roll preview, roles dialog, ceremony, confirmation dialog, turnout, published, audit log
+// as 20-25-admin-*.png). Needs Debian's chromium (or CHROMIUM_PATH). Usage: node scripts/screenshots.mjs
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

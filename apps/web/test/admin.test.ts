@@ -95,8 +95,9 @@ async function axe(page: Page, screen: string): Promise<void> {
   );
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+/** A screenshot of the whole page, or of the viewport (`fullPage: false`: a modal dialog and its backdrop). */
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage });
 }
 
 /** Confirms `action` in the app's modal dialog (ui/dialog.ts) that its button opened. */
@@ -291,7 +292,7 @@ describe('officer console', () => {
     assert.equal(await page.evaluate(() => document.activeElement?.closest('dialog') !== null), true);
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Start the key ceremony');
     await axe(page, 'confirmation dialog');
-    await shot(page, '22a-admin-confirm.png');
+    await shot(page, '22a-admin-confirm.png', false);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Start the key ceremony');
@@ -549,7 +550,7 @@ describe('accounts: roles and disabling', () => {
     await own.getByRole('alert').getByText('The last administrator cannot be removed.').waitFor();
     assert.equal(await own.isVisible(), true);
     await axe(page, 'roles dialog with a refusal');
-    await shot(page, '21a-admin-roles.png');
+    await shot(page, '21a-admin-roles.png', false);
     await page.keyboard.press('Escape');
     await own.waitFor({ state: 'detached' });
     assert.equal(
