@@ -1,8 +1,8 @@
 /**
  * Account administration over HTTP: officers list, read, create, edit, disable and enable voters;
- * admins also edit, disable and enable privileged accounts, change emails, and grant or revoke roles. The route policy lets officers in; the
- * per-account rules (policies/domain-policy.ts) are applied by the user-admin service, whose typed
- * refusals are mapped to HTTP here, once.
+ * admins also edit, disable and enable privileged accounts, change emails, and grant or revoke
+ * roles. The route policy lets officers in; the per-account rules (policies/domain-policy.ts) are
+ * applied by the user-admin service, whose typed refusals are mapped to HTTP here, once.
  */
 import type { FastifyInstance } from 'fastify';
 import type {
