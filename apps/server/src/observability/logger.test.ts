@@ -41,6 +41,15 @@ describe('createLogger', () => {
     assert.equal(out.match(/"keep":"visible"/g)?.length, SECRET_KEYS.length * (REDACT_DEPTH + 1));
   });
 
+  test('redaction copies: the logged object itself is left untouched', () => {
+    const { logger, lines } = captureLogger();
+    const body = { user: { email: 'a@b', password: 'pw-kept-in-caller' } };
+    logger.info(body, 'm');
+    assert.equal(body.user.password, 'pw-kept-in-caller');
+    assert.doesNotMatch(JSON.stringify(lines[0]), /pw-kept-in-caller/);
+    assert.match(JSON.stringify(lines[0]), /"email":"a@b"/);
+  });
+
   test('secrets inside arrays of objects are redacted', () => {
     const { logger, lines } = captureLogger();
     logger.info({ users: [{ name: 'a', password: 'pw-in-array' }] });

@@ -1,7 +1,7 @@
 /**
  * The process logger: pino JSON lines on stdout, with `service` and `version` on every line, ISO
  * timestamps and textual levels so operators can grep for `"level":"error"` (ARCHITECTURE §7, §9.9).
- * Secrets are redacted by key name at any depth up to REDACT_DEPTH, because a log line is copied to
+ * Secrets are redacted by key name at any depth up to REDACT_DEPTH (redactSecrets), because a log line is copied to
  * places (log shippers, tickets) with far weaker protection than the database. Pretty output is only
  * for a developer's terminal, loaded lazily because pino-pretty is a devDependency.
  */
@@ -48,22 +48,41 @@ export const SECRET_KEYS = [
 /** Redaction covers a secret key at the top level and nested up to this many objects deep. */
 export const REDACT_DEPTH = 5;
 
-function keyPath(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`;
+const SECRET = new Set<string>(SECRET_KEYS);
+const CENSOR = '[REDACTED]';
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
-/** pino redact paths: every SECRET_KEY at depth 0..REDACT_DEPTH (`password`, `*.password`, …). */
-export function redactPaths(): string[] {
-  const paths: string[] = [];
-  for (const key of SECRET_KEYS) {
-    const leaf = keyPath(key);
-    let prefix = '';
-    for (let depth = 0; depth <= REDACT_DEPTH; depth++) {
-      paths.push(prefix === '' ? leaf.replace(/^\./, '') : prefix + leaf);
-      prefix = prefix === '' ? '*' : `${prefix}.*`;
-    }
+/**
+ * A copy of `v` with every SECRET_KEY's value replaced, in plain objects and arrays nested up to
+ * REDACT_DEPTH levels below the top; untouched (same object) when it holds no secret. One walk per
+ * line (pino's path-based redaction with wildcards cost ~25x more per line). Class instances
+ * (requests, errors) are left to their serializers, which emit no secret fields.
+ */
+export function redactSecrets<T>(v: T, depth = 0): T {
+  if (v === null || typeof v !== 'object' || depth > REDACT_DEPTH + 1) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    v.forEach((x, i) => {
+      const r = redactSecrets(x, depth + 1);
+      if (r === x) return;
+      out ??= [...v];
+      out[i] = r;
+    });
+    return (out ?? v) as T;
   }
-  return paths;
+  if (!isPlain(v)) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const r = SECRET.has(k) && depth <= REDACT_DEPTH ? CENSOR : redactSecrets(x, depth + 1);
+    if (r === x) continue;
+    out ??= { ...(v as Record<string, unknown>) };
+    out[k] = r;
+  }
+  return (out ?? v) as T;
 }
 
 export interface LoggerOptions {
@@ -79,8 +98,11 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { service: 'electra', version: options.version, pid: process.pid, hostname: hostname() },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: redactPaths(), censor: '[REDACTED]' },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (obj) => redactSecrets(obj),
+        bindings: (bindings) => redactSecrets(bindings),
+      },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
