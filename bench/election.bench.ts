@@ -1,7 +1,8 @@
 /**
  * Whole-election benchmark (issue 5): one election of N voters (default 1000) over real HTTP against
- * a started server (`startServer`, PORT=0, fresh database on real PostgreSQL: TEST_DATABASE_URL, the
- * local 127.0.0.1:5432 server, else the embedded one), driven as in the end-to-end test — accounts
+ * `electra serve` from the production build, in its own process as deployed (PORT=0, fresh database
+ * on real PostgreSQL: TEST_DATABASE_URL, the local 127.0.0.1:5432 server, else the embedded one;
+ * `npm run bench:election` builds first), driven as in the end-to-end test — accounts
  * and roll import, key ceremony with 3 trustees (t = 2) computing locally with the core, managed
  * credentials mailed, close, tally, 2 trustees each verifying the record before their partial
  * decryption, result checked against the plaintext count, record downloaded and checked by
@@ -12,23 +13,27 @@
  * pipeline it is compared with has no accounts at all). On election day each voter signs in,
  * encrypts the reference shape (1 of 3 + blank, 0..2 of 5) on their "device" — worker threads
  * running the core on libsodium WebAssembly, as the browser does, off the server's event loop — and
- * casts, 16 voters at a time. Prints each stage's time, the total, and the Belenios comparison.
+ * casts, 16 voters at a time. Prints each stage's time and the machine's busy CPU-seconds during it
+ * (all processes; 2 × the time means both cores were saturated), the total, and the Belenios
+ * comparison.
  *
- * Run: npm run bench:election -- --voters 1000 [--concurrency 16] [--devices 2]
+ * Run: npm run bench:election -- --voters 1000 [--concurrency 16] [--devices 2] [--profile DIR]
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { electionParamsToJSON, initCore, type Selection, systemRandom } from '@electra/core';
 import pg from 'pg';
-import { expectOk } from '../apps/server/src/demo/api-client.js';
+// The server's own client code from the production build: trustees' record checks then run on
+// built worker threads, as `electra trustee:decrypt` does.
+import { expectOk } from '../apps/server/dist/demo/api-client.js';
 import {
   credentialInMail,
   fetchElectionParams,
   runKeyCeremony,
   submitPartialDecryption,
-} from '../apps/server/src/demo/election-client.js';
+} from '../apps/server/dist/demo/election-client.js';
 import {
   bootstrapAdmin,
   electraVerify,
@@ -37,7 +42,7 @@ import {
   refreshed,
   setPasswordByReset,
   signIn,
-  startE2eServer,
+  startE2eServerProcess,
   transition,
   waitForMail,
 } from '../apps/server/test/e2e/e2e-kit.js';
@@ -48,6 +53,8 @@ const { values } = parseArgs({
     voters: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '16' },
     devices: { type: 'string', default: '2' },
+    // CPU profiles of the server process (main thread and workers) into this directory
+    profile: { type: 'string' },
   },
 });
 const VOTERS = Number(values.voters);
@@ -69,6 +76,17 @@ async function chooseServer(): Promise<string> {
   }
 }
 
+/** Busy CPU-seconds of the whole machine so far (Linux /proc/stat; every process: server, PostgreSQL, this client). */
+function machineBusySeconds(): number | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return (f.reduce((a, b) => a + b, 0) - idle) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Stages of the election itself (the Belenios comparison) and the identity set-up before it. */
 const stages: [string, number, 'election' | 'onboarding'][] = [];
 async function stage<T>(
@@ -77,11 +95,14 @@ async function stage<T>(
   kind: 'election' | 'onboarding' = 'election',
 ): Promise<T> {
   const t0 = performance.now();
+  const c0 = machineBusySeconds();
   const r = await fn();
   const s = (performance.now() - t0) / 1000;
+  const c1 = machineBusySeconds();
+  const cpu = c0 === undefined || c1 === undefined ? '' : `  cpu ${(c1 - c0).toFixed(1).padStart(6)} s`;
   stages.push([name, s, kind]);
   console.log(
-    `  ${name.padEnd(64)} ${s.toFixed(1).padStart(7)} s${kind === 'onboarding' ? '  (not in the total)' : ''}`,
+    `  ${name.padEnd(64)} ${s.toFixed(1).padStart(7)} s${cpu}${kind === 'onboarding' ? '  (not in the total)' : ''}`,
   );
   return r;
 }
@@ -97,7 +118,10 @@ function selection(i: number): Selection {
 await initCore();
 const dbServer = await chooseServer();
 console.log(`whole election over HTTP: ${VOTERS} voters, ${CONCURRENCY} at a time, PostgreSQL: ${dbServer}`);
-const s = await startE2eServer({ DB_POOL_MAX: '20' });
+const s = await startE2eServerProcess(
+  { DB_POOL_MAX: '20' },
+  values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+);
 try {
   const emails = Array.from({ length: VOTERS }, (_, i) => `voter${i}@bench.example`);
   const { officer, trustees, electionId } = await stage('accounts, roll import (CSV), draft', async () => {
@@ -243,7 +267,7 @@ try {
     const record = await expectOk(s.api, { path: `/api/elections/${electionId}/record` });
     const file = join(mkdtempSync(join(tmpdir(), 'electra-bench-')), 'record.jsonl');
     writeFileSync(file, record.text);
-    const run = await electraVerify([file]);
+    const run = await electraVerify([file], { built: true });
     if (run.code !== 0) throw new Error(`electra verify exited ${run.code}: ${run.stdout}${run.stderr}`);
   });
   const total = stages.reduce((a, [, t, kind]) => a + (kind === 'election' ? t : 0), 0);

@@ -1,7 +1,7 @@
 /**
  * The whole-election benchmark's voter devices: a few worker threads that encrypt ballots
  * (bench/lib/voter-device.ts), so voters' work does not share the server's event loop as it would
- * never do in a real election. Source mode only (the benchmark runs under tsx).
+ * never do in a real election. The entry is TypeScript: the worker registers tsx itself.
  */
 import { Worker } from 'node:worker_threads';
 import type { BallotJson, ElectionParamsJson, Selection } from '@electra/core';
@@ -21,7 +21,8 @@ export function startVoterDevices(params: ElectionParamsJson, count: number): Vo
     const w = new Worker(bootstrap, {
       eval: true,
       workerData: { params },
-      execArgv: ['--conditions=electra-source'],
+      // @electra/core from its build, on libsodium WebAssembly as in the browser
+      execArgv: [],
     });
     load.set(w, 0);
     w.on('message', (m: { id: number; ballot?: BallotJson; error?: string }) => {

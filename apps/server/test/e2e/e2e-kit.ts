@@ -29,7 +29,8 @@ export const E2E_KEK = 'ZTJlLXRlc3Qta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=';
 export const PASSWORD = 'correct horse battery staple 2026';
 
 export interface E2eServer {
-  server: ServerHandle;
+  /** The in-process server (absent when it runs as its own process: startE2eServerProcess). */
+  server?: ServerHandle;
   tdb: TestDatabase;
   api: Transport;
   db: Database;
@@ -63,6 +64,67 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     db: tdb.db,
     close: async () => {
       await server.close();
+      await tdb.drop();
+    },
+  };
+}
+
+/** Where `npm run build` puts the server's entry point (what production runs). */
+export const BUILT_CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/**
+ * `electra serve` from the production build as its own process, as deployed (no TypeScript
+ * loader, its own event loop), on a fresh database; resolves once it logs where it listens.
+ * Used by the whole-election benchmark; needs `npm run build` first.
+ */
+export async function startE2eServerProcess(
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<E2eServer> {
+  const tdb = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'electra-e2e-'));
+  const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI_MAIN, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      DATABASE_URL: tdb.url,
+      ELECTRA_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DB_POOL_MAX: '10',
+      ELECTRA_KEY_ENCRYPTION_KEY: E2E_KEK,
+      ELECTRA_AUTH_RATE_LIMIT_PER_MIN: '1000000',
+      ELECTRA_ELECTION_SCHEDULER_MS: '3600000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      for (const line of buffered.split('\n')) {
+        const m = /"url":"(http:\/\/[^"]+)".*Electra listening/.exec(line);
+        if (m) resolve(m[1]!);
+      }
+      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
+    });
+    child.on('exit', (code) => reject(new Error(`electra serve exited ${code} before listening: ${stderr}`)));
+  });
+  child.stdout.resume();
+  return {
+    tdb,
+    api: fetchTransport(url),
+    db: tdb.db,
+    close: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
       await tdb.drop();
     },
   };
@@ -227,10 +289,13 @@ const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url)
 /** `electra verify <file>` as a child process (the CLI a third party runs on a downloaded record). */
 export function electraVerify(
   args: string[],
+  o: { built?: boolean } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=electra-source', '--import', 'tsx', CLI_MAIN, 'verify', ...args],
+    o.built
+      ? [BUILT_CLI_MAIN, 'verify', ...args]
+      : ['--conditions=electra-source', '--import', 'tsx', CLI_MAIN, 'verify', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
