@@ -21,7 +21,6 @@ import {
   electionParamsToJSON,
   encryptBallot,
   generateCredentials,
-  initCore,
   manifestHash,
   Point,
   simulateCeremony,
@@ -29,6 +28,7 @@ import {
   verifyBallot,
 } from '@electra/core';
 import pg from 'pg';
+import { initCrypto } from '../apps/server/src/crypto/init-crypto.js';
 import { createOpenBoard } from '../apps/server/src/domain/board/open-board.js';
 import { tokenFor } from '../apps/server/test/access/access-kit.js';
 import { castingApp } from '../apps/server/test/casting/casting-kit.js';
@@ -63,7 +63,8 @@ async function chooseServer(): Promise<string> {
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-await initCore();
+// The backend the server and its workers use (native libsodium when built, ADR 0008).
+await initCrypto();
 const server = await chooseServer();
 const tdb = await createTestDatabase({ poolMax: 20 });
 const kit = await castingApp(tdb.db, { verifyThreads: THREADS });

@@ -16,7 +16,6 @@ import {
   DlogTable,
   decryptTally,
   encrypt,
-  initCore,
   Point,
   randomScalar,
   Scalar,
@@ -27,6 +26,7 @@ import {
   verifyCeremony,
   verifyPartialDecryption,
 } from '@electra/core';
+import { initCrypto } from '../apps/server/src/crypto/init-crypto.js';
 
 const BALLOTS = 1000;
 const PER_BALLOT = 8;
@@ -57,7 +57,8 @@ function rate(fn: () => void, ms = 400): number {
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
 
-await initCore();
+// The backend the server and its workers use (native libsodium when built, ADR 0008).
+await initCrypto();
 const random = systemRandom;
 
 // Raw libsodium rates (same process, same run).

@@ -29,7 +29,6 @@ import {
   eventHash,
   type GroupBackend,
   groupBackend,
-  initCore,
   type Manifest,
   prepareBallotContext,
   randomScalar,
@@ -41,6 +40,7 @@ import {
   systemRandom,
   verifyRecord,
 } from '@electra/core';
+import { initCrypto } from '../apps/server/src/crypto/init-crypto.js';
 import { workerPoolExecutor } from '../apps/server/src/verify/worker-pool-executor.js';
 
 const q = (id: string, n: number, min: number, max: number, blankAllowed: boolean) => ({
@@ -143,7 +143,8 @@ function multsPerBallot(file: string): { base: number; variable: number } {
   return { base: counts.mulBase ?? 0, variable: counts.mul ?? 0 };
 }
 
-await initCore();
+// The backend the server and its workers use (native libsodium when built, ADR 0008).
+await initCrypto();
 const be = groupBackend();
 const k = randomScalar(systemRandom).bytes;
 const P = baseMul(randomScalar(systemRandom)).bytes;
