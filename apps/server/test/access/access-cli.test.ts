@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliCommand, cliRuntime, UsageError } from '../../src/cli/command.js';
+import { type CliCommand, UsageError } from '../../src/cli/command.js';
 import { adminCreateCommand, adminPrompt } from '../../src/cli/commands/admin-create.js';
 import { auditVerifyCommand } from '../../src/cli/commands/audit-verify.js';
 import { usersImportCommand } from '../../src/cli/commands/users-import.js';
@@ -18,6 +18,7 @@ import { createPasswordHasher } from '../../src/domain/users/password-hasher.js'
 import { checkPassword } from '../../src/domain/users/password-policy.js';
 import { createPgUsersRepository } from '../../src/domain/users/users.pg-repository.js';
 import { tamperAuditLog } from '../helpers/audit-tamper.js';
+import { runCommand } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 let t: TestDatabase;
@@ -32,30 +33,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(command: CliCommand, argv: string[]) {
-  const saved = { ...cliRuntime };
-  let stdout = '';
-  let stderr = '';
-  cliRuntime.out = (s) => {
-    stdout += s;
-  };
-  cliRuntime.err = (s) => {
-    stderr += s;
-  };
-  cliRuntime.env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: t.url,
-    ELECTRA_DATA_DIR: dir,
-    ELECTRA_PUBLIC_URL: 'https://vote.example.org',
-  };
-  try {
-    return { code: await command.run(argv), stdout, stderr };
-  } finally {
-    Object.assign(cliRuntime, saved);
-  }
-}
+const run = (command: CliCommand, argv: string[]) =>
+  runCommand(
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: t.url,
+      ELECTRA_DATA_DIR: dir,
+      ELECTRA_PUBLIC_URL: 'https://vote.example.org',
+    },
+    command,
+    argv,
+  );
 
 describe('electra admin:create', () => {
   test('with --password-stdin: creates an admin, refuses a duplicate and a weak password', async () => {

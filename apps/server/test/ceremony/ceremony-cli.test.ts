@@ -43,8 +43,7 @@ import {
   type ThresholdKey,
   verifyPartialDecryption,
 } from '@electra/core';
-import { cliRuntime } from '../../src/cli/command.js';
-import { runCli } from '../../src/cli/run-cli.js';
+import { runElectra } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import {
   bearer,
@@ -81,23 +80,7 @@ after(async () => {
   await t.drop();
 });
 
-async function electra(args: string[], env: Record<string, string> = {}) {
-  const saved = { ...cliRuntime };
-  let stdout = '';
-  let stderr = '';
-  cliRuntime.out = (x) => {
-    stdout += x;
-  };
-  cliRuntime.err = (x) => {
-    stderr += x;
-  };
-  cliRuntime.env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env };
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    Object.assign(cliRuntime, saved);
-  }
-}
+const electra = (args: string[], env: Record<string, string> = {}) => runElectra(env, args);
 
 function putCredentials(electionId: string, publicCredentials: unknown) {
   return c.app.inject({

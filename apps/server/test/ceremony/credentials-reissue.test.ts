@@ -14,10 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deriveCredentialKey, systemRandom } from '@electra/core';
-import { cliRuntime } from '../../src/cli/command.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { createCredentialsService } from '../../src/domain/credentials/credentials.service.js';
 import { listOutbox } from '../../src/domain/mail/mailer.js';
+import { runElectra } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import {
   bearer,
@@ -271,27 +270,17 @@ describe('re-issuing a managed credential', () => {
 describe('electra credentials:reissue', () => {
   async function cli(argv: string[]) {
     const dir = await mkdtemp(join(tmpdir(), 'electra-reissue-cli-'));
-    const saved = { ...cliRuntime };
-    let stdout = '';
-    let stderr = '';
-    cliRuntime.out = (x) => {
-      stdout += x;
-    };
-    cliRuntime.err = (x) => {
-      stderr += x;
-    };
-    cliRuntime.env = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: t.url,
-      ELECTRA_DATA_DIR: dir,
-      ELECTRA_PUBLIC_URL: 'https://vote.example.org',
-    };
     try {
-      return { code: await runCli(['credentials:reissue', ...argv]), stdout, stderr };
+      return await runElectra(
+        {
+          NODE_ENV: 'test',
+          DATABASE_URL: t.url,
+          ELECTRA_DATA_DIR: dir,
+          ELECTRA_PUBLIC_URL: 'https://vote.example.org',
+        },
+        ['credentials:reissue', ...argv],
+      );
     } finally {
-      Object.assign(cliRuntime, saved);
       await rm(dir, { recursive: true, force: true });
     }
   }

@@ -18,9 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { exportKeyFile, systemRandom } from '@electra/core';
-import { cliRuntime } from '../../src/cli/command.js';
-import { runCli } from '../../src/cli/run-cli.js';
 import { boardHead, streamRecord } from '../../src/domain/board/board.repository.js';
+import { runElectra } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import {
   closeElection,
@@ -135,23 +134,7 @@ async function tallying(votes: number[][][][]): Promise<OpenElection> {
   return e;
 }
 
-async function electra(args: string[], env: Record<string, string> = {}) {
-  const saved = { ...cliRuntime };
-  let stdout = '';
-  let stderr = '';
-  cliRuntime.out = (x) => {
-    stdout += x;
-  };
-  cliRuntime.err = (x) => {
-    stderr += x;
-  };
-  cliRuntime.env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env };
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    Object.assign(cliRuntime, saved);
-  }
-}
+const electra = (args: string[], env: Record<string, string> = {}) => runElectra(env, args);
 
 const P = (i: number) => [0, 1, 2].map((x) => (x === i ? 1 : 0));
 const B = (...picks: number[]) => [0, 1, 2, 3].map((x) => (picks.includes(x) ? 1 : 0));

@@ -28,13 +28,17 @@ import { createTestDatabase, type TestDatabase } from '../helpers/test-database.
 export const E2E_KEK = 'ZTJlLXRlc3Qta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=';
 export const PASSWORD = 'correct horse battery staple 2026';
 
-export interface E2eServer {
-  /** The in-process server (absent when it runs as its own process: startE2eServerProcess). */
-  server?: ServerHandle;
+/** What the helpers below need: the API over HTTP and the database behind it. */
+export interface E2eClient {
   tdb: TestDatabase;
   api: Transport;
   db: Database;
   close(): Promise<void>;
+}
+
+/** A server started in this process. */
+export interface E2eServer extends E2eClient {
+  server: ServerHandle;
 }
 
 /** A started server (real socket) on a fresh database; the auth rate limits are lifted for the crowd. */
@@ -80,7 +84,7 @@ export const BUILT_CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', im
 export async function startE2eServerProcess(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
-): Promise<E2eServer> {
+): Promise<E2eClient> {
   const tdb = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'electra-e2e-'));
   const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI_MAIN, 'serve'], {
@@ -131,7 +135,7 @@ export async function startE2eServerProcess(
 }
 
 /** The first admin, exactly as `electra admin:create` makes it (password policy, argon2id, audited). */
-export async function bootstrapAdmin(s: E2eServer, email: string): Promise<void> {
+export async function bootstrapAdmin(s: E2eClient, email: string): Promise<void> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: s.tdb.url,
@@ -181,7 +185,7 @@ export interface Session {
 }
 
 /** Forgot → the emailed code → reset: the account now has `password`. */
-export async function setPasswordByReset(s: E2eServer, email: string, password = PASSWORD): Promise<void> {
+export async function setPasswordByReset(s: E2eClient, email: string, password = PASSWORD): Promise<void> {
   await expectOk(s.api, { method: 'POST', path: '/api/auth/password/forgot', body: { email } }, [202]);
   const code = resetCodeInMail(await waitForMail(s.db, email, 'eset'));
   if (!code) throw new Error(`no reset code in the mail to ${email}`);
@@ -193,7 +197,7 @@ export async function setPasswordByReset(s: E2eServer, email: string, password =
 }
 
 /** Sign in; a role that needs MFA enrols a TOTP authenticator over the API (otplib computes the codes). */
-export async function signIn(s: E2eServer, email: string, password = PASSWORD): Promise<Session> {
+export async function signIn(s: E2eClient, email: string, password = PASSWORD): Promise<Session> {
   const r = await login(s.api, email, password);
   if (r.accessToken)
     return { token: r.accessToken, refreshToken: (r as { refreshToken: string }).refreshToken };
@@ -217,7 +221,7 @@ export async function signIn(s: E2eServer, email: string, password = PASSWORD): 
 }
 
 /** A fresh access token from the refresh token (long elections outlive the access token). */
-export async function refreshed(s: E2eServer, session: Session): Promise<Session> {
+export async function refreshed(s: E2eClient, session: Session): Promise<Session> {
   const r = await expectOk(s.api, {
     method: 'POST',
     path: '/api/auth/refresh',
@@ -228,7 +232,7 @@ export async function refreshed(s: E2eServer, session: Session): Promise<Session
 
 /** POST /api/users (officer or admin): an account without password; returns its id. */
 export async function createAccount(
-  s: E2eServer,
+  s: E2eClient,
   token: string,
   input: { email: string; fullName: string; roles: string[] },
 ): Promise<string> {
@@ -238,7 +242,7 @@ export async function createAccount(
 
 /** An account created by `adminToken`, its password set by reset, signed in. */
 export async function person(
-  s: E2eServer,
+  s: E2eClient,
   adminToken: string,
   email: string,
   roles: string[],
@@ -268,11 +272,11 @@ export async function mapBounded<T, R>(
 }
 
 /** The current version of an election (transitions are optimistic). */
-export async function electionVersion(s: E2eServer, token: string, id: string): Promise<number> {
+export async function electionVersion(s: E2eClient, token: string, id: string): Promise<number> {
   return (await expectOk(s.api, { path: `/api/elections/${id}`, token })).body.version as number;
 }
 
-export async function transition(s: E2eServer, token: string, id: string, to: string): Promise<void> {
+export async function transition(s: E2eClient, token: string, id: string, to: string): Promise<void> {
   const version = await electionVersion(s, token, id);
   await expectOk(s.api, {
     method: 'POST',

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type SqlDatabase } from '../../src/store/pg-database.js';
 import { silentLogger } from '../../src/store/store-logger.js';
-import { runElectra } from './run-electra.js';
+import { runElectra } from '../helpers/run-electra.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../../..');
 let dir: string;

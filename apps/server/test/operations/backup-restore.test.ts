@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { boardHead } from '../../src/domain/board/board.repository.js';
+import { runElectra } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase, testServerUrl } from '../helpers/test-database.js';
 import { openElection, type TallyApp, tallyApp, tallyToEnd } from '../tally/tally-kit.js';
-import { runElectra } from './run-electra.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 let tdb: TestDatabase;

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ServerHandle, startServer } from '../../src/main.js';
 import { captureLogger } from '../helpers/capture-logger.js';
+import { runElectra, waitFor } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
-import { runElectra, waitFor } from './run-electra.js';
 
 let tdb: TestDatabase;
 let dataDir: string;

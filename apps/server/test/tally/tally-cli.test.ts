@@ -9,8 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type CliCommand, cliRuntime, UsageError } from '../../src/cli/command.js';
+import { type CliCommand, UsageError } from '../../src/cli/command.js';
 import { tallyVerifyCommand } from '../../src/cli/commands/tally-verify.js';
+import { runCommand } from '../helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 import { type OpenElection, openElection, type TallyApp, tallyApp, tallyToEnd } from './tally-kit.js';
 
@@ -34,29 +35,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(command: CliCommand, argv: string[]) {
-  const saved = { ...cliRuntime };
-  let stdout = '';
-  let stderr = '';
-  cliRuntime.out = (s) => {
-    stdout += s;
-  };
-  cliRuntime.err = (s) => {
-    stderr += s;
-  };
-  cliRuntime.env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: tdb.url,
-    ELECTRA_DATA_DIR: dir,
-  };
-  try {
-    return { code: await command.run(argv), stdout, stderr };
-  } finally {
-    Object.assign(cliRuntime, saved);
-  }
-}
+const run = (command: CliCommand, argv: string[]) =>
+  runCommand({ NODE_ENV: 'test', DATABASE_URL: tdb.url, ELECTRA_DATA_DIR: dir }, command, argv);
 
 async function verifications(): Promise<{ valid: boolean; verified_by: string; head_hash: string }[]> {
   const { rows } = await tdb.db.query<{ valid: boolean; verified_by: string; head_hash: string }>(

@@ -2,7 +2,7 @@
  * Runs `electra …` in-process against a test database (the real dispatcher and commands, with
  * cliRuntime swapped so output is captured and the environment is exactly the one given).
  */
-import { cliRuntime } from '../../src/cli/command.js';
+import { type CliCommand, cliRuntime } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/run-cli.js';
 
 export interface CliResult {
@@ -11,9 +11,22 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runElectra(
+export function runElectra(env: Record<string, string | undefined>, args: string[]): Promise<CliResult> {
+  return captured(env, () => runCli(args));
+}
+
+/** One command object's `run` (its own argv, no dispatcher), captured the same way. */
+export function runCommand(
   env: Record<string, string | undefined>,
-  args: string[],
+  command: CliCommand,
+  argv: string[],
+): Promise<CliResult> {
+  return captured(env, () => command.run(argv));
+}
+
+async function captured(
+  env: Record<string, string | undefined>,
+  run: () => Promise<number>,
 ): Promise<CliResult> {
   const saved = { ...cliRuntime };
   let stdout = '';
@@ -26,7 +39,7 @@ export async function runElectra(
   };
   cliRuntime.env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env };
   try {
-    return { code: await runCli(args), stdout, stderr };
+    return { code: await run(), stdout, stderr };
   } finally {
     Object.assign(cliRuntime, saved);
   }
