@@ -298,6 +298,14 @@ export const en = {
     CREDENTIAL_MODE_MISMATCH: 'This election does not take credentials this way.',
     CREDENTIALS_IN_USE: 'The credentials are already in use.',
     CREDENTIALS_TOO_MANY: 'There are more credentials than voters.',
+    CREDENTIALS_FROZEN:
+      'The credential list is frozen since the election opened; a credential can no longer be re-issued.',
+    CREDENTIAL_MAIL_FAILED:
+      'The new credential was made but its mail could not be sent. Re-issue it again once mail works.',
+    VOTER_NOT_FOUND: 'No such voter.',
+    VOTER_NOT_ELIGIBLE: 'This person is not eligible in this election.',
+    BOARD_OPEN_FAILED:
+      'The election could not be opened (its bulletin board was not started). It is still ready; try again.',
     ELECTION_NOT_FOUND: 'This election does not exist or is not public.',
     ELECTION_NOT_OPEN: 'This election is not open for voting.',
     ELECTION_CLOSED: 'This election is closed.',
