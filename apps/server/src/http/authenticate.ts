@@ -10,7 +10,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SessionService } from '../domain/auth/session-service.js';
 import type { TokenService } from '../domain/auth/token-service.js';
 import type { Actor, Role } from '../policies/types.js';
-import { appError } from './error-mapper.js';
 
 export interface EnrollmentPrincipal {
   userId: string;
