@@ -84,7 +84,7 @@ if [[ -z "$engine" ]]; then
 fi
 [[ "$engine" == docker || "$engine" == podman ]] || die "--engine must be docker or podman"
 
-version=$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$repo_root/apps/server/package.json" | head -n 1)
+version=$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$repo_root/apps/server/package.json" | sed -n 1p)
 [[ -n "$version" ]] || die "cannot read the version from apps/server/package.json"
 vcs_ref=$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 
