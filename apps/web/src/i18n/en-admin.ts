@@ -196,6 +196,13 @@ export const enAdmin = {
     upload: 'Upload the public credentials',
     malformed: 'This file is not a public credential list (JSON with publicCredentials).',
     otherElection: 'This credential list was made for another election.',
+    reissueTitle: 'Re-issue a voter’s credential',
+    reissueEmail: 'Voter’s email address',
+    reissueHint:
+      'For a voter whose credential mail was lost or never arrived. Possible until voting opens; the old credential stops working.',
+    reissue: 'Re-issue the credential',
+    reissueConfirm: 'A new credential is mailed to {email}; the one mailed before stops working.',
+    reissued: 'A new credential was mailed to {email}.',
   },
   turnout: {
     title: 'Turnout',

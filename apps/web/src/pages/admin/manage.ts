@@ -244,8 +244,48 @@ export const managePage: Screen = async (main, { id }, signal) => {
     return section(t('manage.ceremony'), status, h('div', { className: 'actions' }, ...controls), out);
   };
 
+  /**
+   * Managed mode, before voting opens: re-issue one voter's credential (lost or undelivered mail).
+   * The old credential stops working; once the election opens the list is frozen (CREDENTIALS_FROZEN).
+   */
+  const reissueSection = (): HTMLElement => {
+    const out = h('div', { 'aria-live': 'polite' });
+    const email = field(
+      t('credentials.reissueEmail'),
+      h('input', { id: 'reissue-email', type: 'email', autocomplete: 'off', required: true }),
+      t('credentials.reissueHint'),
+    );
+    const form = h(
+      'form',
+      {},
+      email.wrap,
+      h('div', { className: 'actions' }, h('button', { type: 'submit' }, t('credentials.reissue'))),
+    );
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const to = (email.input as HTMLInputElement).value.trim();
+      if (!to) return;
+      void confirmed(t('credentials.reissue'), t('credentials.reissueConfirm', { email: to }), {
+        danger: true,
+        signal,
+      }).then(async (yes) => {
+        if (!yes) return;
+        replace(out, loading());
+        try {
+          await api(`/api/elections/${electionId}/credentials/reissue`, { body: { email: to }, signal });
+          replace(out, h('p', { role: 'status' }, t('credentials.reissued', { email: to })));
+          (email.input as HTMLInputElement).value = '';
+        } catch (err) {
+          replace(out, errorBox(err));
+        }
+      });
+    });
+    return section(t('credentials.reissueTitle'), form, out);
+  };
+
   /** Authority mode (protocol §6.3): upload the public list the credential authority made offline. */
   const credentialsSection = async (): Promise<HTMLElement | null> => {
+    if (e.credentialMode === 'managed') return e.state === 'ready' ? reissueSection() : null;
     if (e.credentialMode !== 'authority') return null;
     const out = h('div', { 'aria-live': 'polite' });
     let info: { frozen: boolean; count: number; bound: number };
