@@ -5,19 +5,15 @@
  * db:terminate.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { cliRuntime } from '../src/cli/command.js';
-import { runCli } from '../src/cli/run-cli.js';
 import { loadMigrations } from '../src/store/migrate.js';
+import { electraProcess as runElectraProcess } from './helpers/electra-process.js';
+import { runElectra } from './helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
-
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 interface Run {
   code: number | null;
@@ -25,49 +21,17 @@ interface Run {
   stderr: string;
 }
 
-/** A real `electra` process (what operators run): used where separate processes matter. */
+/** A real `electra` process (what operators run), with the test's environment only. */
 function electraProcess(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   const base = { ...process.env };
   for (const k of ['DATABASE_URL', 'ELECTRA_DATA_DIR', 'LOG_LEVEL', 'NODE_ENV', 'ELECTRA_ENV'])
     delete base[k];
-  const child = spawn(process.execPath, ['--conditions=electra-source', '--import', 'tsx', MAIN, ...args], {
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  return runElectraProcess(args, { env: { ...base, ...env } });
 }
 
 /** The same dispatcher in this process (fast): output and environment through cliRuntime. */
-let inProcessBusy = false;
-async function electra(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  // cliRuntime is process-wide: concurrent in-process runs would mix their output.
-  assert.equal(inProcessBusy, false, 'in-process electra() runs must not overlap; use electraProcess()');
-  inProcessBusy = true;
-  const saved = { ...cliRuntime };
-  let stdout = '';
-  let stderr = '';
-  cliRuntime.out = (t) => {
-    stdout += t;
-  };
-  cliRuntime.err = (t) => {
-    stderr += t;
-  };
-  cliRuntime.env = { PATH: process.env.PATH, LOG_LEVEL: 'silent', ...env };
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    Object.assign(cliRuntime, saved);
-    inProcessBusy = false;
-  }
-}
+const electra = (args: string[], env: Record<string, string | undefined>): Promise<Run> =>
+  runElectra(env, args);
 
 const dbs: TestDatabase[] = [];
 after(async () => {

@@ -8,12 +8,10 @@
  * runs 200; the default keeps the test quick on a busy machine).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   deterministicRandom,
   initCore,
@@ -25,8 +23,8 @@ import {
   verifyRecord,
 } from '@electra/core';
 import { workerPoolExecutor } from '../src/verify/worker-pool-executor.js';
+import { electraProcess } from './helpers/electra-process.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const VOTERS = Number(process.env.ELECTRA_E2E_VOTERS ?? 40);
 
 const MANIFEST: Manifest = {
@@ -63,24 +61,7 @@ interface Run {
   stderr: string;
 }
 
-function electraVerify(args: string[]): Promise<Run> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=electra-source', '--import', 'tsx', MAIN, 'verify', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const electraVerify = (args: string[]): Promise<Run> => electraProcess(['verify', ...args]);
 
 describe(`a complete election with ${VOTERS} voters, verified by \`electra verify\``, () => {
   let dir: string;

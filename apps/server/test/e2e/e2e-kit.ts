@@ -11,7 +11,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { authenticator } from 'otplib';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ApiError, expectOk, fetchTransport, type Transport } from '../../src/demo/api-client.js';
@@ -23,6 +22,7 @@ import { createAdminAccount } from '../../src/domain/user-admin/bootstrap.js';
 import { type ServerHandle, startServer } from '../../src/main.js';
 import type { Database } from '../../src/store/database.js';
 import { silentLogger } from '../../src/store/store-logger.js';
+import { BUILT_CLI_MAIN, electraProcess } from '../helpers/electra-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 export const E2E_KEK = 'ZTJlLXRlc3Qta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=';
@@ -72,9 +72,6 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     },
   };
 }
-
-/** Where `npm run build` puts the server's entry point (what production runs). */
-export const BUILT_CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /**
  * `electra serve` from the production build as its own process, as deployed (no TypeScript
@@ -288,27 +285,7 @@ export async function transition(s: E2eClient, token: string, id: string, to: st
 
 export { ApiError };
 
-const CLI_MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
 /** `electra verify <file>` as a child process (the CLI a third party runs on a downloaded record). */
-export function electraVerify(
-  args: string[],
-  o: { built?: boolean } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    o.built
-      ? [BUILT_CLI_MAIN, 'verify', ...args]
-      : ['--conditions=electra-source', '--import', 'tsx', CLI_MAIN, 'verify', ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+export function electraVerify(args: string[], o: { built?: boolean } = {}) {
+  return electraProcess(['verify', ...args], o);
 }

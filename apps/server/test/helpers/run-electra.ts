@@ -1,6 +1,7 @@
 /**
  * Runs `electra …` in-process against a test database (the real dispatcher and commands, with
- * cliRuntime swapped so output is captured and the environment is exactly the one given).
+ * cliRuntime swapped so output is captured and the environment is exactly the one given). As a real
+ * process: electra-process.ts.
  */
 import { type CliCommand, cliRuntime } from '../../src/cli/command.js';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -24,10 +25,15 @@ export function runCommand(
   return captured(env, () => command.run(argv));
 }
 
+let inProcessBusy = false;
+
 async function captured(
   env: Record<string, string | undefined>,
   run: () => Promise<number>,
 ): Promise<CliResult> {
+  // cliRuntime is process-wide: overlapping in-process runs would mix their output and environment.
+  if (inProcessBusy) throw new Error('in-process electra runs must not overlap; use electraProcess()');
+  inProcessBusy = true;
   const saved = { ...cliRuntime };
   let stdout = '';
   let stderr = '';
@@ -42,6 +48,7 @@ async function captured(
     return { code: await run(), stdout, stderr };
   } finally {
     Object.assign(cliRuntime, saved);
+    inProcessBusy = false;
   }
 }
 
