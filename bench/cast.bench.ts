@@ -27,13 +27,13 @@ import {
   systemRandom,
   verifyBallot,
 } from '@electra/core';
-import pg from 'pg';
 import { initCrypto } from '../apps/server/src/crypto/init-crypto.js';
 import { createOpenBoard } from '../apps/server/src/domain/board/open-board.js';
 import { tokenFor } from '../apps/server/test/access/access-kit.js';
 import { castingApp } from '../apps/server/test/casting/casting-kit.js';
 import { createTestDatabase } from '../apps/server/test/helpers/test-database.js';
 import { REFERENCE_MANIFEST } from '../packages/core/test/ballot-fixtures.js';
+import { chooseDatabaseServer } from './lib/choose-database.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,27 +45,12 @@ const VOTERS = Number(values.voters);
 const CONCURRENCY = Number(values.concurrency);
 const THREADS = Math.max(1, availableParallelism());
 
-/** TEST_DATABASE_URL, else the local server when it answers, else (unset) the embedded PostgreSQL. */
-async function chooseServer(): Promise<string> {
-  if (process.env.TEST_DATABASE_URL) return 'TEST_DATABASE_URL';
-  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  const c = new pg.Client({ connectionString: local, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    process.env.TEST_DATABASE_URL = local;
-    return local;
-  } catch {
-    return 'embedded PostgreSQL';
-  }
-}
-
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 // The backend the server and its workers use (native libsodium when built, ADR 0008).
 await initCrypto();
-const server = await chooseServer();
+const server = await chooseDatabaseServer();
 const tdb = await createTestDatabase({ poolMax: 20 });
 const kit = await castingApp(tdb.db, { verifyThreads: THREADS });
 try {

@@ -24,7 +24,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { electionParamsToJSON, initCore, type Selection, systemRandom } from '@electra/core';
-import pg from 'pg';
 // The server's own client code from the production build: trustees' record checks then run on
 // built worker threads, as `electra trustee:decrypt` does.
 import { expectOk } from '../apps/server/dist/demo/api-client.js';
@@ -46,6 +45,7 @@ import {
   transition,
   waitForMail,
 } from '../apps/server/test/e2e/e2e-kit.js';
+import { chooseDatabaseServer } from './lib/choose-database.js';
 import { startVoterDevices } from './lib/voter-devices.js';
 
 const { values } = parseArgs({
@@ -61,20 +61,6 @@ const VOTERS = Number(values.voters);
 const CONCURRENCY = Number(values.concurrency);
 const DEVICES = Number(values.devices);
 if (!Number.isSafeInteger(VOTERS) || VOTERS < 1) throw new Error('--voters must be a positive integer');
-
-async function chooseServer(): Promise<string> {
-  if (process.env.TEST_DATABASE_URL) return 'TEST_DATABASE_URL';
-  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  const c = new pg.Client({ connectionString: local, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    process.env.TEST_DATABASE_URL = local;
-    return local;
-  } catch {
-    return 'embedded PostgreSQL';
-  }
-}
 
 /** Busy CPU-seconds of the whole machine so far (Linux /proc/stat; every process: server, PostgreSQL, this client). */
 function machineBusySeconds(): number | undefined {
@@ -116,7 +102,7 @@ function selection(i: number): Selection {
 }
 
 await initCore();
-const dbServer = await chooseServer();
+const dbServer = await chooseDatabaseServer();
 console.log(`whole election over HTTP: ${VOTERS} voters, ${CONCURRENCY} at a time, PostgreSQL: ${dbServer}`);
 const s = await startE2eServerProcess(
   { DB_POOL_MAX: '20' },
