@@ -25,7 +25,7 @@ import {
   parseCredential,
   systemRandom,
 } from '@electra/core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectOk } from '../../server/src/demo/api-client.js';
 import { credentialInMail, fetchElectionParams } from '../../server/src/demo/election-client.js';
 import { AuditRepository } from '../../server/src/domain/audit/audit.repository.js';
@@ -41,10 +41,9 @@ import {
   startE2eServer,
   waitForMail,
 } from '../../server/test/e2e/e2e-kit.js';
-import { buildWebApp } from './web-kit.js';
+import { buildWebApp, launchChromium } from './web-kit.js';
 
 const SHOTS = process.env.ELECTRA_SCREENSHOTS;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let s: E2eServer;
 let browser: Browser;
@@ -55,18 +54,7 @@ let trustees: (Session & { userId: string; email: string })[];
 before(async () => {
   buildWebApp();
   s = await startE2eServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   await bootstrapAdmin(s, 'admin@console.example');
   admin = {
     ...(await signIn(s, 'admin@console.example', PASSWORD)),

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { importKeyFile, initCore } from '@electra/core';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { AuditRepository } from '../../server/src/domain/audit/audit.repository.js';
 import type { AuthModule } from '../../server/src/domain/auth/auth-module.js';
 import { createAuthFromConfig } from '../../server/src/domain/auth/auth-setup.js';
@@ -21,7 +21,7 @@ import { type SignedIn, signedIn } from '../../server/test/access/access-kit.js'
 import { sampleDraft } from '../../server/test/elections/elections-kit.js';
 import { captureLogger } from '../../server/test/helpers/capture-logger.js';
 import { createTestDatabase, type TestDatabase } from '../../server/test/helpers/test-database.js';
-import { buildWebApp } from './web-kit.js';
+import { buildWebApp, launchChromium } from './web-kit.js';
 
 let tdb: TestDatabase;
 let server: ServerHandle;
@@ -57,18 +57,7 @@ before(async () => {
   });
   auth = setup.auth;
   closeAuth = setup.close;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -47,6 +47,22 @@ export const WEB_DIST = resolve(here, '../dist');
 export const PASSWORD = 'correct horse battery staple';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** Debian's chromium, headless, with the flags the issue names (no sandbox, GPU, background traffic). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 export const QUESTIONS: Manifest['questions'] = [
   {
     id: 'president',
@@ -180,18 +196,7 @@ export async function startWebKit(o: { build?: boolean } = {}): Promise<WebKit> 
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const passwordHash = await auth.hasher.hash(PASSWORD);
   let n = 0;
 
