@@ -122,6 +122,12 @@ describe('Dockerfile', () => {
       .map((i) => i.args)
       .join('\n');
     assert.match(runs, /apt-get install -y --no-install-recommends[^&]*\blibsodium-dev\b/);
+    assert.match(runs, /apt-get install -y --no-install-recommends[^&]*\blibdecaf-dev\b/);
+    assert.match(
+      runs,
+      /electra_group\.node'\)\.lincomb/,
+      'the build stage insists on the linear combinations (ADR 0009)',
+    );
     assert.match(runs, /node packages\/native-group\/build\.mjs/);
     assert.match(runs, /test -f packages\/native-group\/build\/Release\/electra_group\.node/);
     const prod = inStage('production');
@@ -130,6 +136,7 @@ describe('Dockerfile', () => {
       .map((i) => i.args)
       .join('\n');
     assert.match(apt, /apt-get install -y --no-install-recommends[^&]*\blibsodium23\b/);
+    assert.match(apt, /apt-get install -y --no-install-recommends[^&]*\blibdecaf0\b/);
     assert.ok(
       prod.some((i) => i.keyword === 'ENV' && /\bELECTRA_CRYPTO_BACKEND=native\b/.test(i.args)),
       'the image refuses to start without its native backend',

@@ -1,7 +1,8 @@
 /**
  * Install step of @electra/native-group: compile the addon with node-gyp against the system libsodium
  * when its headers are there (Debian: `apt-get install libsodium-dev`), else say so in one line and
- * succeed — Electra then runs on libsodium's WebAssembly build. Never fails the install.
+ * succeed — Electra then runs on libsodium's WebAssembly build. Never fails the install. With
+ * libdecaf's headers too (`libdecaf-dev`), the addon also gets `lincomb` (binding.gyp, ADR 0009).
  * ELECTRA_NATIVE_GROUP=0 skips the build.
  */
 import { spawnSync } from 'node:child_process';
@@ -54,4 +55,8 @@ if (run.status !== 0) {
   say(`build failed, using libsodium WebAssembly:\n${(run.stderr || run.stdout).slice(-2000)}`);
   process.exit(0);
 }
-say('built against the system libsodium');
+say(
+  existsSync('/usr/include/decaf/decaf/point_255.h')
+    ? 'built against the system libsodium, with libdecaf linear combinations (ADR 0009)'
+    : 'built against the system libsodium; without libdecaf-dev, verification uses libsodium alone (ADR 0009)',
+);

@@ -14,6 +14,8 @@ export interface NativeGroupBackend {
   scalarReduce64(wide: Uint8Array): Uint8Array;
   sha512(data: Uint8Array): Uint8Array;
   sha256(data: Uint8Array): Uint8Array;
+  /** k0·G + Σ k_i·P_i, variable time (public inputs only); present when built with libdecaf. */
+  lincomb?(k0: Uint8Array, points: Uint8Array, scalars: Uint8Array): Uint8Array;
 }
 
 export function loadNativeGroupBackend():

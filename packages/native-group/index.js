@@ -1,5 +1,6 @@
 /**
- * Loads the native group backend if it was built (build.mjs). `loadNativeGroupBackend()` returns a
+ * Loads the native group backend if it was built (build.mjs); with libdecaf's headers present at build
+ * time it also has the variable-time `lincomb` (ADR 0009). `loadNativeGroupBackend()` returns a
  * GroupBackend of @electra/core (same bytes in and out as libsodium's WebAssembly build) or
  * `{ unavailable: reason }`.
  */
@@ -16,7 +17,7 @@ export function loadNativeGroupBackend() {
   }
   return {
     backend: {
-      name: `libsodium-native ${addon.libsodiumVersion()}`,
+      name: `libsodium-native ${addon.libsodiumVersion()}${addon.lincomb ? ' + libdecaf lincomb' : ''}`,
       isValidPoint: addon.isValidPoint,
       add: addon.add,
       sub: addon.sub,
@@ -30,6 +31,8 @@ export function loadNativeGroupBackend() {
       scalarReduce64: addon.scalarReduce64,
       sha512: addon.sha512,
       sha256: addon.sha256,
+      // Present when the addon was built with libdecaf (ADR 0009).
+      ...(addon.lincomb ? { lincomb: addon.lincomb } : {}),
     },
   };
 }

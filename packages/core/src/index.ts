@@ -8,14 +8,18 @@
 export { bytesEqual, concatBytes, fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from './group/bytes.js';
 export {
   baseMul,
+  composedLinearCombination,
   DecodeError,
   GROUP_ORDER,
   type GroupBackend,
   groupBackend,
+  LINCOMB_MAX_TERMS,
+  linearCombination,
   Point,
   randomScalar,
   Scalar,
   setGroupBackend,
+  type Term,
 } from './group/group.js';
 export {
   encodeItem,

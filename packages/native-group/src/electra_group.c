@@ -9,7 +9,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#define MAX_ARGS 2
+#define MAX_ARGS 3
 
 /*
  * libsodium 1.0.18 (Debian 12) ignores the top bit of a ristretto255 encoding when it checks that
@@ -166,6 +166,29 @@ static napi_value sha256(napi_env env, napi_callback_info info) {
   return out;
 }
 
+#ifdef ELECTRA_HAVE_DECAF
+#include "lincomb.h"
+
+/* lincomb(k0, points, scalars): k0·G + Σ k_i·P_i over n = points.length / 32 terms (ADR 0009). */
+static napi_value lincomb(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS], out;
+  unsigned char *k0, *points, *scalars, *r;
+  size_t points_len, scalars_len;
+  if (!args(env, info, 3, argv) || !bytes_arg(env, argv[0], 32, &k0, NULL) ||
+      !bytes_arg(env, argv[1], 0, &points, &points_len) ||
+      !bytes_arg(env, argv[2], 0, &scalars, &scalars_len))
+    return NULL;
+  if (points_len % 32 != 0 || points_len != scalars_len || points_len / 32 > ELECTRA_LINCOMB_MAX_TERMS) {
+    napi_throw_range_error(env, NULL, "electra_group: lincomb wants n points and n scalars, n <= 64");
+    return NULL;
+  }
+  if (!(out = new_bytes(env, 32, &r))) return NULL;
+  if (electra_lincomb(r, k0, points_len / 32, points, scalars) != 0)
+    return fail(env, "electra_group: lincomb failed (invalid point or scalar)");
+  return out;
+}
+#endif
+
 static napi_value version(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
@@ -193,6 +216,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sha512", NULL, sha512, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sha256", NULL, sha256, NULL, NULL, NULL, napi_enumerable, NULL},
       {"libsodiumVersion", NULL, version, NULL, NULL, NULL, napi_enumerable, NULL},
+#ifdef ELECTRA_HAVE_DECAF
+      {"lincomb", NULL, lincomb, NULL, NULL, NULL, napi_enumerable, NULL},
+#endif
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

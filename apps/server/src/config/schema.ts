@@ -214,7 +214,7 @@ export const CONFIG_SCHEMA = {
     'ELECTRA_CRYPTO_BACKEND',
     oneOf(['auto', 'native', 'wasm'] as const),
     'auto',
-    'Group arithmetic of the server, its worker threads and the CLI: `native` (the system libsodium, built at install when libsodium-dev is present; ~2x faster verification), `wasm` (libsodium WebAssembly, as in browsers) or `auto` (native when built). ADR 0008.',
+    'Group arithmetic of the server, its worker threads and the CLI: `native` (the system libsodium, built at install when libsodium-dev is present, with libdecaf-dev also for verification: ~3x faster), `wasm` (libsodium WebAssembly, as in browsers) or `auto` (native when built). ADR 0008, 0009.',
   ),
   // Operations (issue 7).
   maintenanceReadiness: required<'serve' | 'unready'>(

@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { type GroupBackend, groupBackend, initCore, nobleBackend, setGroupBackend } from '@electra/core';
+import {
+  baseMul,
+  composedLinearCombination,
+  GROUP_ORDER,
+  type GroupBackend,
+  groupBackend,
+  initCore,
+  LINCOMB_MAX_TERMS,
+  linearCombination,
+  nobleBackend,
+  Point,
+  Scalar,
+  setGroupBackend,
+  type Term,
+} from '@electra/core';
 import { loadNativeGroupBackend } from '@electra/native-group';
 import fc from 'fast-check';
 import { backendsAgree, selectGroupBackend } from './init-crypto.js';
@@ -15,6 +29,8 @@ describe('crypto backend selection (ADR 0008)', () => {
     assert.equal(backendsAgree(wasm, nobleBackend()), true);
     const wrong: GroupBackend = { ...wasm, mul: (p, k) => wasm.mul(p, wasm.scalarAdd(k, k)) };
     assert.equal(backendsAgree(wrong, wasm), false);
+    const wrongCombination: GroupBackend = { ...wasm, lincomb: (k0) => wasm.mulBase(k0) };
+    assert.equal(backendsAgree(wrongCombination, wasm), false);
   });
 
   test('wasm is chosen on request, and unknown choices are refused', async () => {
@@ -30,6 +46,10 @@ describe('crypto backend selection (ADR 0008)', () => {
     skip: process.env.ELECTRA_REQUIRE_NATIVE_GROUP !== '1',
   }, () => {
     assert.ok(native.backend, `native backend unavailable: ${native.unavailable}`);
+    assert.ok(
+      native.backend.lincomb,
+      'the native backend was built without libdecaf (apt-get install libdecaf-dev)',
+    );
   });
 
   test('auto and native pick the native backend when it is built; native fails loudly when it is not', async () => {
@@ -99,5 +119,65 @@ describe('crypto backend selection (ADR 0008)', () => {
     assert.throws(() => n.mul(new Uint8Array(32).fill(0xff), k), /invalid point/);
     assert.throws(() => n.add([1, 2] as unknown as Uint8Array, new Uint8Array(32)), TypeError);
     assert.throws(() => n.scalarInvert(new Uint8Array(32)), /invert of zero/);
+  });
+
+  test('native lincomb equals the composed sum: identity points, G, zero, one and extreme scalars, 0..150 terms (ADR 0009)', {
+    skip: !native.backend?.lincomb,
+  }, () => {
+    const G = baseMul(Scalar.one);
+    const edge = [
+      Scalar.zero,
+      Scalar.one,
+      Scalar.of(GROUP_ORDER - 1n),
+      Scalar.of(2n ** 252n),
+      Scalar.of(255),
+    ];
+    const scalarArb = fc.oneof(
+      fc.bigInt({ min: 0n, max: GROUP_ORDER - 1n }).map((v) => Scalar.of(v)),
+      fc.constantFrom(...edge),
+    );
+    const pointArb = fc.oneof(
+      {
+        weight: 5,
+        arbitrary: fc.bigInt({ min: 1n, max: GROUP_ORDER - 1n }).map((v) => baseMul(Scalar.of(v))),
+      },
+      fc.constant(G),
+      fc.constant(Point.identity),
+    );
+    const termArb = fc.tuple(pointArb, scalarArb);
+    try {
+      fc.assert(
+        fc.property(scalarArb, fc.array(termArb, { maxLength: 150 }), (k0, terms: Term[]) => {
+          setGroupBackend(wasm);
+          const expected = composedLinearCombination(k0, terms);
+          setGroupBackend(native.backend!);
+          assert.equal(linearCombination(k0, terms).toHex(), expected.toHex());
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      setGroupBackend(wasm);
+    }
+  });
+
+  test('native lincomb refuses what is not a canonical point or scalar, and too many terms', {
+    skip: !native.backend?.lincomb,
+  }, () => {
+    const lincomb = native.backend!.lincomb!;
+    const P = wasm.mulBase(wasm.scalarReduce64(new Uint8Array(64).fill(3)));
+    const k = wasm.scalarReduce64(new Uint8Array(64).fill(9));
+    const ell = Scalar.of(GROUP_ORDER - 1n).bytes.slice();
+    ell[0] = ell[0]! + 1;
+    const high = P.slice();
+    high[31]! |= 0x80;
+    assert.equal(lincomb(k, P, k).length, 32);
+    assert.throws(() => lincomb(ell, P, k), /invalid point or scalar/);
+    assert.throws(() => lincomb(k, P, ell), /invalid point or scalar/);
+    assert.throws(() => lincomb(k, high, k), /invalid point or scalar/);
+    assert.throws(() => lincomb(k, new Uint8Array(32).fill(0xff), k), /invalid point or scalar/);
+    const many = LINCOMB_MAX_TERMS + 1;
+    assert.throws(() => lincomb(k, new Uint8Array(32 * many), new Uint8Array(32 * many)), RangeError);
+    assert.throws(() => lincomb(k, P, new Uint8Array(64)), RangeError);
+    assert.throws(() => lincomb(k, new Uint8Array(31), new Uint8Array(31)), RangeError);
   });
 });

@@ -2,7 +2,8 @@
  * The server's, CLI's and worker threads' crypto start-up (ADR 0008): @electra/core on libsodium's
  * WebAssembly build, then — unless ELECTRA_CRYPTO_BACKEND=wasm — the native group backend
  * (@electra/native-group: the same libsodium functions through the system library, ~2x faster on
- * this project's benchmarks) when it was built. Before it is used, the native backend must agree
+ * this project's benchmarks, plus libdecaf's variable-time linear combinations for verification,
+ * ADR 0009) when it was built. Before it is used, the native backend must agree
  * byte for byte with the WebAssembly one on a fixed set of operations; a disagreement stops the
  * process rather than verify ballots with a wrong group. The browser always uses WebAssembly.
  */
@@ -45,8 +46,27 @@ export function backendsAgree(a: GroupBackend, b: GroupBackend): boolean {
     eq(a.scalarNegate(k1), b.scalarNegate(k1)) &&
     eq(a.scalarInvert(k1), b.scalarInvert(k1)) &&
     eq(a.sha512(wide), b.sha512(wide)) &&
-    eq(a.sha256(wide), b.sha256(wide))
+    eq(a.sha256(wide), b.sha256(wide)) &&
+    eq(combination(a, k1, [P, Q], [k2, k1]), combination(b, k1, [P, Q], [k2, k1]))
   );
+}
+
+/** k0·G + Σ k_i·P_i with the backend's lincomb when it has one, else its mul/add (all inputs non-zero). */
+function combination(
+  x: GroupBackend,
+  k0: Uint8Array,
+  points: Uint8Array[],
+  scalars: Uint8Array[],
+): Uint8Array {
+  if (x.lincomb) {
+    const flat = (parts: Uint8Array[]) => {
+      const out = new Uint8Array(32 * parts.length);
+      for (const [i, p] of parts.entries()) out.set(p, 32 * i);
+      return out;
+    };
+    return x.lincomb(k0, flat(points), flat(scalars));
+  }
+  return points.reduce((acc, p, i) => x.add(acc, x.mul(p, scalars[i]!)), x.mulBase(k0));
 }
 
 /**

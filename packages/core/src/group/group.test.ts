@@ -3,7 +3,20 @@ import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { initCore } from '../init.js';
 import { fromHex, toHex } from './bytes.js';
-import { baseMul, DecodeError, GROUP_ORDER, groupBackend, Point, Scalar, setGroupBackend } from './group.js';
+import {
+  baseMul,
+  composedLinearCombination,
+  DecodeError,
+  GROUP_ORDER,
+  type GroupBackend,
+  groupBackend,
+  LINCOMB_MAX_TERMS,
+  linearCombination,
+  Point,
+  Scalar,
+  setGroupBackend,
+  type Term,
+} from './group.js';
 import { loadLibsodiumBackend } from './libsodium-backend.js';
 import { nobleBackend } from './noble-backend.js';
 
@@ -95,5 +108,53 @@ describe('ristretto255 group (protocol §2)', () => {
       setGroupBackend(sodium);
     }
     assert.equal(groupBackend().name, 'libsodium');
+  });
+
+  test('linearCombination: a backend lincomb gets at most LINCOMB_MAX_TERMS terms, no G, identity or zero terms, and the sum is unchanged', () => {
+    const plain = groupBackend();
+    const G = baseMul(Scalar.one);
+    const calls: number[] = [];
+    // A lincomb made of the plain backend's own operations: what matters here is what it is given.
+    const recording: GroupBackend = {
+      ...plain,
+      lincomb(k0, points, scalars) {
+        const n = points.length / 32;
+        calls.push(n);
+        assert.ok(n <= LINCOMB_MAX_TERMS);
+        const terms: Term[] = [];
+        for (let i = 0; i < n; i++) {
+          const P = Point.fromTrustedBytes(points.slice(32 * i, 32 * i + 32));
+          const k = Scalar.fromTrustedBytes(scalars.slice(32 * i, 32 * i + 32));
+          assert.ok(!P.equals(G) && !P.isIdentity() && !k.isZero());
+          terms.push([P, k]);
+        }
+        return composedLinearCombination(Scalar.fromTrustedBytes(k0), terms).bytes;
+      },
+    };
+    const termArb = fc.tuple(
+      fc.oneof(
+        scalarArb.map((k) => baseMul(k)),
+        fc.constant(G),
+        fc.constant(Point.identity),
+      ),
+      fc.oneof(scalarArb, fc.constant(Scalar.zero), fc.constant(Scalar.one)),
+    );
+    try {
+      fc.assert(
+        fc.property(scalarArb, fc.array(termArb, { maxLength: 2 * LINCOMB_MAX_TERMS + 5 }), (k0, terms) => {
+          setGroupBackend(plain);
+          const expected = composedLinearCombination(k0, terms);
+          setGroupBackend(recording);
+          calls.length = 0;
+          const got = linearCombination(k0, terms);
+          assert.ok(got.equals(expected));
+          const useful = terms.filter(([P, k]) => !P.equals(G) && !P.isIdentity() && !k.isZero()).length;
+          assert.equal(calls.length, Math.max(1, Math.ceil(useful / LINCOMB_MAX_TERMS)));
+        }),
+        { numRuns: 40 },
+      );
+    } finally {
+      setGroupBackend(plain);
+    }
   });
 });

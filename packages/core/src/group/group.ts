@@ -24,7 +24,16 @@ export interface GroupBackend {
   scalarReduce64(wide: Uint8Array): Uint8Array;
   sha512(data: Uint8Array): Uint8Array;
   sha256(data: Uint8Array): Uint8Array;
+  /**
+   * Optional: k0·G + Σ k_i·P_i with `points` and `scalars` the concatenated 32-byte encodings of n
+   * terms (n ≤ LINCOMB_MAX_TERMS; identity points and zero scalars allowed). Variable time: only
+   * ever called with public values. Backends without it get the same result from mul/add.
+   */
+  lincomb?(k0: Uint8Array, points: Uint8Array, scalars: Uint8Array): Uint8Array;
 }
+
+/** Most terms one `GroupBackend.lincomb` call takes; longer sums are split. */
+export const LINCOMB_MAX_TERMS = 64;
 
 let backend: GroupBackend | undefined;
 
@@ -130,6 +139,49 @@ export class Point {
 export function baseMul(k: Scalar): Point {
   if (k.isZero()) return Point.identity;
   return Point.fromTrustedBytes(groupBackend().mulBase(k.bytes));
+}
+
+/** The canonical encoding of the generator G (RFC 9496 §4.4). */
+const GENERATOR_HEX = 'e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76';
+const GENERATOR = Uint8Array.from(GENERATOR_HEX.match(/../g)!.map((h) => Number.parseInt(h, 16)));
+
+/** A term k·P of a linear combination. */
+export type Term = readonly [Point, Scalar];
+
+/**
+ * k0·G + Σ k·P over `terms`, for verification: **variable time**, so only ever with public points and
+ * scalars. One multi-scalar multiplication when the backend has one (the native backend, ADR 0009),
+ * otherwise the same sum from mul/add. Terms on G itself are folded into k0.
+ */
+export function linearCombination(k0: Scalar, terms: readonly Term[]): Point {
+  const lincomb = groupBackend().lincomb;
+  if (!lincomb) return composedLinearCombination(k0, terms);
+  let base = k0;
+  const rest: Term[] = [];
+  for (const t of terms) {
+    if (bytesEqual(t[0].bytes, GENERATOR)) base = base.add(t[1]);
+    else if (!t[0].isIdentity() && !t[1].isZero()) rest.push(t);
+  }
+  let acc: Point | undefined;
+  for (let from = 0; from < rest.length || acc === undefined; from += LINCOMB_MAX_TERMS) {
+    const chunk = rest.slice(from, from + LINCOMB_MAX_TERMS);
+    const points = new Uint8Array(32 * chunk.length);
+    const scalars = new Uint8Array(32 * chunk.length);
+    chunk.forEach(([p, k], i) => {
+      points.set(p.bytes, 32 * i);
+      scalars.set(k.bytes, 32 * i);
+    });
+    const part = Point.fromTrustedBytes(lincomb(from === 0 ? base.bytes : ZERO32, points, scalars));
+    acc = acc ? acc.add(part) : part;
+  }
+  return acc;
+}
+
+/** The same sum as `linearCombination`, from the backend's mul/add (and the reference in tests). */
+export function composedLinearCombination(k0: Scalar, terms: readonly Term[]): Point {
+  let acc = baseMul(k0);
+  for (const [p, k] of terms) acc = acc.add(k.equals(Scalar.one) ? p : p.mul(k));
+  return acc;
 }
 
 function scalarBytesFromBigint(n: bigint): Uint8Array {

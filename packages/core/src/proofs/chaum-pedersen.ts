@@ -5,8 +5,7 @@
  *
  * w ← random, (A1, A2) = (w·B1, w·B2), c = H_s(tag, context, B1, Y1, B2, Y2, A1, A2), z = w + c·x.
  */
-import type { Point, Scalar } from '../group/group.js';
-import { randomScalar } from '../group/group.js';
+import { linearCombination, type Point, randomScalar, Scalar } from '../group/group.js';
 import { type HashItem, hashToScalar } from '../group/hash.js';
 import type { RandomSource } from '../rng.js';
 
@@ -40,7 +39,14 @@ export function verifyDleq(
   s: DleqStatement,
   proof: DleqProof,
 ): boolean {
-  const A1 = s.B1.mul(proof.z).sub(s.Y1.mul(proof.c));
-  const A2 = s.B2.mul(proof.z).sub(s.Y2.mul(proof.c));
+  const minusC = proof.c.neg();
+  const A1 = linearCombination(Scalar.zero, [
+    [s.B1, proof.z],
+    [s.Y1, minusC],
+  ]);
+  const A2 = linearCombination(Scalar.zero, [
+    [s.B2, proof.z],
+    [s.Y2, minusC],
+  ]);
   return hashToScalar(tag, [...context, s.B1, s.Y1, s.B2, s.Y2, A1, A2]).equals(proof.c);
 }

@@ -5,7 +5,7 @@
  * z = w + c·x. Verify: A' = z·G − c·X and c = H_s(tag, context, X, A').
  * The same construction with the message in `context` is the credential signature (§4.2).
  */
-import { baseMul, type Point, randomScalar, type Scalar } from '../group/group.js';
+import { baseMul, linearCombination, type Point, randomScalar, type Scalar } from '../group/group.js';
 import { type HashItem, hashToScalar } from '../group/hash.js';
 import type { RandomSource } from '../rng.js';
 
@@ -33,6 +33,6 @@ export function verifySchnorr(
   X: Point,
   proof: SchnorrProof,
 ): boolean {
-  const A = baseMul(proof.z).sub(X.mul(proof.c));
+  const A = linearCombination(proof.z, [[X, proof.c.neg()]]);
   return hashToScalar(tag, [...context, X, A]).equals(proof.c);
 }

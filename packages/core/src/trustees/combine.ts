@@ -6,7 +6,7 @@
  * invalid ones, combine a quorum, solve the discrete logs.
  */
 import type { Ciphertext } from '../elgamal.js';
-import { Point } from '../group/group.js';
+import { linearCombination, Point, Scalar } from '../group/group.js';
 import { DlogTable, MAX_BABY_STEPS } from './dlog.js';
 import {
   type DecodedThresholdKey,
@@ -78,11 +78,12 @@ export function combinePartialDecryptions(
   }
   const S = group.map((p) => p.trustee);
   const lambdas = S.map((j) => lagrangeAtZero(S, j));
+  // D = D_0 + Σ λ_j·D_j: public factors, so one variable-time linear combination per ciphertext.
   const points = ciphertexts.map((c, k) => {
-    let D = single.factors[k]!;
-    group.forEach((p, s) => {
-      D = D.add(p.factors[k]!.mul(lambdas[s]!));
-    });
+    const D = linearCombination(Scalar.zero, [
+      [single.factors[k]!, Scalar.one],
+      ...group.map((p, s) => [p.factors[k]!, lambdas[s]!] as const),
+    ]);
     return c.beta.sub(D);
   });
   return { ok: true, points, trustees: [0, ...S] };

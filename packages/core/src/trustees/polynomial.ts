@@ -3,7 +3,7 @@
  * secret polynomial, its Feldman commitments "in the exponent", and Lagrange coefficients at 0.
  * Trustee indices are small positive integers, so they are public scalars.
  */
-import { baseMul, Point, randomScalar, Scalar } from '../group/group.js';
+import { baseMul, linearCombination, Point, randomScalar, Scalar } from '../group/group.js';
 import type { RandomSource } from '../rng.js';
 
 /** t uniformly random coefficients a_0..a_(t−1) (a_0 is the dealer's secret contribution). */
@@ -24,12 +24,15 @@ export function feldmanCommitments(coefficients: readonly Scalar[]): Point[] {
   return coefficients.map((a) => baseMul(a));
 }
 
-/** Σ_k x^k·C_k = f(x)·G (Horner in the group; public values only). */
+/** Σ_k x^k·C_k = f(x)·G (one linear combination; public values only). */
 export function evaluateCommitments(commitments: readonly Point[], x: number): Point {
   const xs = Scalar.of(x);
-  let acc = Point.identity;
-  for (let k = commitments.length - 1; k >= 0; k--) acc = acc.mul(xs).add(commitments[k]!);
-  return acc;
+  let power = Scalar.one;
+  const terms = commitments.map((C, k) => {
+    if (k > 0) power = power.mul(xs);
+    return [C, power] as const;
+  });
+  return linearCombination(Scalar.zero, terms);
 }
 
 /** Component-wise sum of the dealers' commitment vectors: the commitments of F = Σ_i f_i. */
