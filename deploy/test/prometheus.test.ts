@@ -152,6 +152,10 @@ describe('metrics used by alerts and the dashboard', () => {
       const used = [...new Set([...alertMetricNames(), ...dashboardMetricNames()])].sort();
       const missing = used.filter((n) => METRIC_CATALOG[n]?.source === 'server' && !exposed.has(n));
       assert.deepEqual(missing, [], 'metrics marked "server" but absent from /metrics');
+      // Per-election gauges have no series before an election exists, but must be declared.
+      const declared = new Set([...scrape.body.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+      const undeclared = used.filter((n) => METRIC_CATALOG[n]?.source === 'per-election' && !declared.has(n));
+      assert.deepEqual(undeclared, [], 'metrics marked "per-election" but not declared by /metrics');
       const nowExported = used.filter((n) => METRIC_CATALOG[n]?.source === 'pending' && exposed.has(n));
       assert.deepEqual(nowExported, [], 'now exported: change their source to "server" in metric-catalog.ts');
       const pending = used.filter((n) => METRIC_CATALOG[n]?.source === 'pending');

@@ -127,6 +127,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   process.env.ELECTRA_CRYPTO_BACKEND = config.cryptoBackend;
   logger.info({ backend: await initCrypto(config.cryptoBackend) }, 'crypto backend ready');
 
+  // The metrics registry is built once the database is open; statements report to it from then on.
+  let observeStatement: ((name: string, seconds: number) => void) | undefined;
   const db = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -134,6 +136,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     slowQueryMs: config.slowQueryMs,
     logger,
     migrateOnStart: config.migrateOnStart,
+    onStatement: (name, seconds) => observeStatement?.(name, seconds),
   });
 
   let app: FastifyInstance | undefined;
@@ -146,6 +149,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
   try {
     await options.beforeListen?.({ config, db, logger });
     const metrics = createMetrics({ version, poolStats: () => db.poolStats() });
+    observeStatement = (name, seconds) => metrics.dbStatementSeconds.observe({ statement: name }, seconds);
     const audit = new AuditRepository(db);
     identity = createAuthFromConfig({ config, db, audit, logger });
     const keyRing = identity.auth.keyRing;
@@ -169,6 +173,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       logger,
       schedulerTickMs: config.electionSchedulerMs,
       reminderIntervalMs: config.reminderIntervalHours * 3_600_000,
+    });
+    const electionsForMetrics = elections;
+    metrics.setTurnoutSource(async () => {
+      try {
+        return (await electionsForMetrics.openTurnout()).map((t) => ({
+          election: t.electionId,
+          eligible: t.eligible,
+          voted: t.voted,
+        }));
+      } catch (err) {
+        logger.warn({ err }, 'turnout metrics could not be read');
+        return [];
+      }
     });
     // One key-encryption key for every module that seals server-held secrets (T_0, receipt keys).
     const kek = resolveKeyEncryptionKey({

@@ -1,15 +1,17 @@
 /**
  * Where every metric used by the alert rules and the Grafana dashboard comes from. `server` metrics
- * must appear in a live `/metrics` scrape today; `pending` ones are contracts for work not merged
- * yet (each says which), and the live test fails as soon as one appears so it is moved to `server`;
+ * must appear in a live `/metrics` scrape today; `per-election` ones are declared there today and
+ * carry one series per election once there is one (so an empty app shows only their `# TYPE`);
+ * `pending` ones are contracts for work not merged yet (each says which), and the live test fails as
+ * soon as one appears so it is moved to `server`;
  * `prometheus` ones are synthesised by Prometheus itself (`up`) and never exported by Electra.
  * A metric missing from this catalog fails the tests: decide its source explicitly.
  */
-export type MetricSource = 'server' | 'pending' | 'prometheus';
+export type MetricSource = 'server' | 'per-election' | 'pending' | 'prometheus';
 
 export interface MetricEntry {
   readonly source: MetricSource;
-  /** For pending metrics: the work that will export it, and the labels it must carry. */
+  /** Where the metric comes from and the labels it carries (for pending ones: the work that will export it). */
   readonly note?: string;
 }
 
@@ -26,13 +28,13 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricEntry>> = {
   process_cpu_seconds_total: { source: 'server' },
   electra_ballots_total: { source: 'server' },
   electra_board_height: {
-    source: 'pending',
+    source: 'per-election',
     note:
       'exported by the casting module (domain/casting/casting-module.ts) for every election whose board ' +
       'exists: gauge {election} = number of events on the board; an app without boards has no series',
   },
   electra_board_head_info: {
-    source: 'pending',
+    source: 'per-election',
     note:
       'exported by the casting module for every election whose board exists (no series without one): ' +
       'gauge = 1 {election, height, head}: hash (hex) of the board event at the latest ' +
@@ -40,8 +42,8 @@ export const METRIC_CATALOG: Readonly<Record<string, MetricEntry>> = {
       'from the database by every replica',
   },
   electra_election_turnout_ratio: {
-    source: 'pending',
-    note: 'elections: gauge {election} = voters who cast a counted ballot / eligible voters, open elections only',
+    source: 'per-election',
+    note: 'exported by the elections module (observability/metrics.ts, domain/elections/turnout.ts) for every open election: gauge {election} = eligible voters who cast a counted ballot / eligible voters, read from the database at scrape time; an app without open elections has no series',
   },
   electra_backup_last_success_timestamp_seconds: {
     source: 'server',

@@ -27,8 +27,12 @@ export interface Metrics {
   readonly ballotsTotal: Counter<'outcome' | 'reason'>;
   /** Wall time of one ballot verification in the worker pool, queueing included. */
   readonly ballotVerificationSeconds: Histogram<never>;
+  /** Wall time of each named database statement (pool checkout excluded), by statement name. */
+  readonly dbStatementSeconds: Histogram<'statement'>;
   /** Where the board gauges read their values at scrape time (set by the casting module). */
   setBoardSource(source: BoardMetricsSource): void;
+  /** Where the turnout gauge reads every open election's counts at scrape time (elections module). */
+  setTurnoutSource(source: TurnoutMetricsSource): void;
   /**
    * Where `electra_backup_last_success_timestamp_seconds` reads its value at scrape time (the
    * settings watcher: the time `electra db:backup` recorded in the database); 0 until set.
@@ -50,8 +54,33 @@ export interface BoardMetricsSample {
 }
 export type BoardMetricsSource = () => Promise<readonly BoardMetricsSample[]>;
 
+/** One open election's roll and participation, as the turnout gauge exports it. */
+export interface TurnoutMetricsSample {
+  readonly election: string;
+  readonly eligible: number;
+  readonly voted: number;
+}
+export type TurnoutMetricsSource = () => Promise<readonly TurnoutMetricsSample[]>;
+
+/**
+ * A scrape-time reader: concurrent and back-to-back scrapes within a second share one database read.
+ */
+function sharedForOneSecond<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= read().finally(() => {
+      setTimeout(() => {
+        pending = undefined;
+      }, 1000).unref();
+    });
+    return pending;
+  };
+}
+
 /** Board heads are compared across replicas at heights that are multiples of this (BoardHeadMismatch). */
 export const BOARD_CHECKPOINT_INTERVAL = 100;
+
+export const DB_STATEMENT_BUCKETS = [0.001, 0.005, 0.025, 0.1, 0.5, 2.5];
 
 export const BALLOT_VERIFICATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -124,17 +153,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: BALLOT_VERIFICATION_BUCKETS,
     registers: [registry],
   });
+  // Statement names are fixed strings in the code (never SQL or parameters), so the series are bounded.
+  const dbStatementSeconds = new Histogram<'statement'>({
+    name: 'electra_db_statement_seconds',
+    help: 'Wall time of each database statement, by the name the code gives it (pool checkout excluded).',
+    labelNames: ['statement'],
+    buckets: DB_STATEMENT_BUCKETS,
+    registers: [registry],
+  });
   let boardSource: BoardMetricsSource | undefined;
-  let boardSamples: Promise<readonly BoardMetricsSample[]> | undefined;
   // Both board gauges are filled from one database read per scrape.
-  const readBoards = (): Promise<readonly BoardMetricsSample[]> => {
-    boardSamples ??= (boardSource ? boardSource() : Promise.resolve([])).finally(() => {
-      setTimeout(() => {
-        boardSamples = undefined;
-      }, 1000).unref();
-    });
-    return boardSamples;
-  };
+  const readBoards = sharedForOneSecond(() => (boardSource ? boardSource() : Promise.resolve([])));
+  let turnoutSource: TurnoutMetricsSource | undefined;
+  const readTurnout = sharedForOneSecond(() => (turnoutSource ? turnoutSource() : Promise.resolve([])));
   new Gauge({
     name: 'electra_board_height',
     help: 'Number of events on the public board of each election.',
@@ -154,6 +185,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
       this.reset();
       for (const b of await readBoards()) {
         this.set({ election: b.election, height: String(b.checkpointHeight), head: b.checkpointHead }, 1);
+      }
+    },
+  });
+
+  new Gauge({
+    name: 'electra_election_turnout_ratio',
+    help: 'Eligible voters of each open election who have cast a counted ballot, as a fraction of its eligible voters (0 when none are eligible); read from the database.',
+    labelNames: ['election'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const t of await readTurnout()) {
+        this.set({ election: t.election }, t.eligible === 0 ? 0 : t.voted / t.eligible);
       }
     },
   });
@@ -183,8 +227,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     ballotsTotal,
     ballotVerificationSeconds,
+    dbStatementSeconds,
     setBoardSource(source) {
       boardSource = source;
+    },
+    setTurnoutSource(source) {
+      turnoutSource = source;
     },
     setBackupSource(source) {
       backupSource = source;

@@ -42,6 +42,8 @@ export interface OpenDatabaseOptions {
   applicationName?: string;
   /** Where the migration files are; default: next to migrate.ts (src or dist). For tests. */
   migrationsDir?: string;
+  /** Called after every named statement with its wall time (the per-statement metric). */
+  onStatement?: (name: string, seconds: number) => void;
 }
 
 /** The Database contract plus what the composition root and the CLI need on top of it. */
@@ -278,7 +280,9 @@ class PgDatabase implements SqlDatabase {
     try {
       return await run();
     } finally {
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const elapsed = performance.now() - started;
+      this.options.onStatement?.(name, elapsed / 1000);
+      const durationMs = Math.round(elapsed * 10) / 10;
       if (durationMs > this.slowMs) this.log.warn({ statement: name, durationMs }, `slow query: ${name}`);
     }
   }

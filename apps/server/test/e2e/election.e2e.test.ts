@@ -363,6 +363,23 @@ describe(`a whole election over real HTTP with ${VOTERS} voters`, () => {
     assert.equal(board.body.events.filter((e: { type: string }) => e.type === 'ballot').length, 1);
   });
 
+  test("/metrics exports each open election's turnout, equal to the turnout report, and statement timings", async () => {
+    const scrape = (await s.api({ path: '/metrics' })).text;
+    assert.match(scrape, /^electra_db_statement_seconds_count\{statement="board\.append"\} [1-9]\d*$/m);
+    for (const e of ['a', 'b'] as const) {
+      const report = await expectOk(s.api, {
+        path: `/api/elections/${ids[e]}/turnout`,
+        token: officer.token,
+      });
+      const m = new RegExp(`^electra_election_turnout_ratio\\{election="${ids[e]}"\\} (\\S+)$`, 'm').exec(
+        scrape,
+      );
+      assert.ok(m, `no turnout gauge for election ${e}`);
+      assert.ok(report.body.voted > 0 && report.body.eligible > 0);
+      assert.ok(Math.abs(Number(m[1]) - report.body.voted / report.body.eligible) < 1e-9, `${m[1]} ≠ report`);
+    }
+  });
+
   test('after closing a ballot is refused; the tally decrypts to the plaintext count', async () => {
     await transition(s, officer.token, ids.a, 'closed');
     const late = voters[7]!;

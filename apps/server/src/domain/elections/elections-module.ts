@@ -15,6 +15,7 @@ import { type CloseBoardHook, ElectionsService, type OpenBoardHook } from './ele
 import { EligibilityRepository, type EligibleVoter } from './eligibility.js';
 import type { ResultsSource } from './export-document.js';
 import { type ParticipationSource, VotersVotedParticipation } from './participation.js';
+import { type OpenElectionTurnout, openElectionsTurnout } from './turnout.js';
 
 export interface ElectionsModule {
   readonly db: Database;
@@ -34,6 +35,8 @@ export interface ElectionsModule {
   setCeremonyExpiry(expiry: CeremonyExpiry): void;
   setResultsSource(source: ResultsSource): void;
   results(): ResultsSource | null;
+  /** Eligible and voted counts of every open election (the turnout gauge of /metrics). */
+  openTurnout(): Promise<OpenElectionTurnout[]>;
   /** Is this user on the roll of this election? */
   isEligible(electionId: string, userId: string, tx?: Queryable): Promise<boolean>;
   /** Every eligible voter, streamed in pages. */
@@ -114,6 +117,7 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     notifier,
     scheduler,
     clock,
+    openTurnout: () => openElectionsTurnout(deps.db, participation),
     setOpenBoard: (hook) => {
       openBoard = hook;
     },

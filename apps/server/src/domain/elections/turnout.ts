@@ -130,3 +130,32 @@ export async function computeTurnout(
     computedAt: now,
   };
 }
+
+/** Eligible voters and how many of them voted, for one open election (the turnout gauge). */
+export interface OpenElectionTurnout {
+  readonly electionId: string;
+  readonly eligible: number;
+  readonly voted: number;
+}
+
+/**
+ * Every open election's eligible and voted counts in one statement, for `/metrics` (read at scrape
+ * time). Empty while participation is not recorded on this database.
+ */
+export async function openElectionsTurnout(
+  q: Queryable,
+  participation: ParticipationSource,
+): Promise<OpenElectionTurnout[]> {
+  const voted = await participation.votedRelation(q);
+  if (!voted) return [];
+  const { rows } = await q.query<{ id: string; eligible: string; voted: string }>(
+    'turnout.open_elections',
+    `SELECT e.id, count(u.id) AS eligible, count(DISTINCT vv.user_id) AS voted
+       FROM elections e
+       LEFT JOIN users u ON ${ELIGIBLE_SQL}
+       LEFT JOIN ${voted} vv ON vv.election_id = e.id AND vv.user_id = u.id
+      WHERE e.state = 'open'
+      GROUP BY e.id`,
+  );
+  return rows.map((r) => ({ electionId: r.id, eligible: Number(r.eligible), voted: Number(r.voted) }));
+}
