@@ -47,6 +47,12 @@ import {
 } from '../apps/server/test/e2e/e2e-kit.js';
 import { chooseDatabaseServer } from './lib/choose-database.js';
 import { startVoterDevices } from './lib/voter-devices.js';
+import {
+  cpuSplitSince,
+  describeStatements,
+  readCpuSplit,
+  readStatementTotals,
+} from './lib/where-cpu-goes.js';
 
 const { values } = parseArgs({
   options: {
@@ -82,13 +88,18 @@ async function stage<T>(
 ): Promise<T> {
   const t0 = performance.now();
   const c0 = machineBusySeconds();
+  const split0 = readCpuSplit(s.pid);
   const r = await fn();
-  const s = (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
   const c1 = machineBusySeconds();
-  const cpu = c0 === undefined || c1 === undefined ? '' : `  cpu ${(c1 - c0).toFixed(1).padStart(6)} s`;
-  stages.push([name, s, kind]);
+  const split = cpuSplitSince(split0, readCpuSplit(s.pid));
+  const cpu =
+    c0 === undefined || c1 === undefined
+      ? ''
+      : `  cpu ${(c1 - c0).toFixed(1).padStart(6)} s${seconds >= 1 && split ? ` (${split})` : ''}`;
+  stages.push([name, seconds, kind]);
   console.log(
-    `  ${name.padEnd(64)} ${s.toFixed(1).padStart(7)} s${cpu}${kind === 'onboarding' ? '  (not in the total)' : ''}`,
+    `  ${name.padEnd(64)} ${seconds.toFixed(1).padStart(7)} s${cpu}${kind === 'onboarding' ? '  (not in the total)' : ''}`,
   );
   return r;
 }
@@ -189,6 +200,7 @@ try {
     [0, 0, 0],
     [0, 0, 0, 0, 0],
   ];
+  const statementsBefore = await readStatementTotals(s.api);
   try {
     await stage("voting: sign in, encrypt on the voter's device, cast", () =>
       mapBounded(emails, CONCURRENCY, async (email, i) => {
@@ -212,6 +224,8 @@ try {
   } finally {
     await devices.close();
   }
+  for (const line of describeStatements(statementsBefore, await readStatementTotals(s.api), VOTERS))
+    console.log(line);
   const officerNow = await refreshed(s, officer);
   await stage('close (end-ballots)', () => transition(s, officerNow.token, electionId, 'closed'));
   await stage('tally (homomorphic sum, T_0 partial)', () =>

@@ -81,7 +81,7 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
 export async function startE2eServerProcess(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
-): Promise<E2eClient> {
+): Promise<E2eClient & { pid: number | undefined }> {
   const tdb = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'electra-e2e-'));
   const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI_MAIN, 'serve'], {
@@ -122,6 +122,7 @@ export async function startE2eServerProcess(
     tdb,
     api: fetchTransport(url),
     db: tdb.db,
+    pid: child.pid,
     close: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
