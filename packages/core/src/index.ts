@@ -184,6 +184,12 @@ export {
 } from './trustees/receive.js';
 export { type ComplaintVerdict, createComplaint, verifyComplaint } from './trustees/complaint.js';
 export { verifyCeremony, verifyConfirmation } from './trustees/verify-ceremony.js';
+export {
+  type CeremonyView,
+  nextTrusteeMove,
+  type TrusteeMove,
+  type TrusteePhase,
+} from './trustees/next-move.js';
 export { type SimulatedCeremony, simulateCeremony } from './trustees/simulate.js';
 export {
   exportKeyFile,

@@ -11,36 +11,24 @@ import { availableParallelism } from 'node:os';
 import {
   type BallotExecutorFactory,
   type CeremonyParams,
-  type CoefficientCommitment,
-  commitCoefficients,
+  type CeremonyView,
   createTrusteeCertificate,
-  type Dealing,
-  dealShares,
   type ElectionParams,
   electionFingerprint,
-  finalizeTrustee,
+  nextTrusteeMove,
   type PartialDecryption,
   type PedersenTrusteeSecrets,
   parseElectionParams,
   type RandomSource,
-  type SingleTrusteeKey,
-  type TrusteeCertificate,
   trusteePartialDecryption,
   type VerifiedBallots,
 } from '@electra/core';
 import { workerPoolExecutor } from '../verify/worker-pool-executor.js';
 import { expectOk, type Transport } from './api-client.js';
 
-interface CeremonyMessages {
-  certificates?: TrusteeCertificate[];
-  commitments?: CoefficientCommitment[];
-  singleKey?: SingleTrusteeKey;
-  dealings?: Dealing[];
-}
-
-async function ceremonyView(api: Transport, electionId: string, token: string) {
+async function ceremonyView(api: Transport, electionId: string, token: string): Promise<CeremonyView> {
   const r = await expectOk(api, { path: `/api/elections/${electionId}/ceremony`, token });
-  return r.body.ceremony as { phase: string; status: string; messages: CeremonyMessages };
+  return r.body.ceremony as CeremonyView;
 }
 
 async function post(api: Transport, electionId: string, token: string, kind: string, body: unknown) {
@@ -86,38 +74,21 @@ export async function runKeyCeremony(
     await post(api, electionId, t.token, 'certificate', c.certificate);
     secrets.push(c.secrets);
   }
-  let view = await ceremonyView(api, electionId, trustees[0]!.token);
-  for (const [i, t] of trustees.entries()) {
-    const r = commitCoefficients(params, view.messages.certificates ?? [], secrets[i]!, random);
-    if (!r.ok) throw new Error(`trustee ${i + 1} commitment: ${r.code} ${r.message}`);
-    secrets[i] = r.secrets;
-    await post(api, electionId, t.token, 'commitment', r.commitment);
-  }
-  view = await ceremonyView(api, electionId, trustees[0]!.token);
-  for (const [i, t] of trustees.entries()) {
-    const r = dealShares(
-      params,
-      view.messages.certificates ?? [],
-      view.messages.commitments ?? [],
-      secrets[i]!,
-      random,
-    );
-    if (!r.ok) throw new Error(`trustee ${i + 1} dealing: ${r.code} ${r.message}`);
-    await post(api, electionId, t.token, 'dealing', r.dealing);
-  }
-  view = await ceremonyView(api, electionId, trustees[0]!.token);
-  const input = {
-    params,
-    certificates: view.messages.certificates ?? [],
-    commitments: view.messages.commitments ?? [],
-    singleKey: view.messages.singleKey,
-    dealings: view.messages.dealings ?? [],
-  } as Parameters<typeof finalizeTrustee>[0];
-  for (const [i, t] of trustees.entries()) {
-    const f = finalizeTrustee(input, secrets[i]!, random);
-    if (!f.ok) throw new Error(`trustee ${i + 1} finalize: ${JSON.stringify(f.failures)}`);
-    secrets[i] = f.secrets;
-    await post(api, electionId, t.token, 'confirmation', f.confirmation);
+  // Every trustee makes its move on the view of each round; the phase advances once all have.
+  for (;;) {
+    const view = await ceremonyView(api, electionId, trustees[0]!.token);
+    if (view.phase === 'completed') break;
+    let moved = false;
+    for (const [i, t] of trustees.entries()) {
+      const move = nextTrusteeMove(view, secrets[i]!, random);
+      if (move.kind === 'wait') continue;
+      if (move.kind !== 'commitment' && move.kind !== 'dealing' && move.kind !== 'confirmation')
+        throw new Error(`trustee ${i + 1} in phase ${view.phase}: ${JSON.stringify(move)}`);
+      if (move.kind !== 'dealing') secrets[i] = move.secrets;
+      await post(api, electionId, t.token, move.kind, move.message);
+      moved = true;
+    }
+    if (!moved) throw new Error(`the ceremony does not move on from phase ${view.phase}`);
   }
   return secrets;
 }

@@ -9,18 +9,16 @@
 import {
   type BallotExecutorFactory,
   ballotToJSON,
-  commitCoefficients,
   createTrusteeCertificate,
-  dealShares,
   deriveCredentialKey,
   type ElectionParams,
   electionFingerprint,
   encryptBallot,
   exportKeyFile,
-  finalizeTrustee,
   fromBase64Url,
   importKeyFile,
   initCore,
+  nextTrusteeMove,
   openBallot,
   type PedersenTrusteeSecrets,
   parseCredential,
@@ -198,55 +196,37 @@ const handlers: Handlers = {
 
   async trusteeStep({ ceremony: c }) {
     if (!trustee) throw new Fail('KEYFILE_LOCKED', 'open your key file first');
-    const { secrets, passphrase } = trustee;
-    if (secrets.ceremonyId !== c.params.ceremonyId)
-      throw new Fail('TRUSTEE_MISMATCH', 'key file of another ceremony');
-    const j = secrets.index;
-    const m = c.messages as Record<string, never>;
+    const { passphrase } = trustee;
     const save = (next: PedersenTrusteeSecrets) => {
       trustee = { secrets: next, passphrase };
       return exportKeyFile(next, passphrase, systemRandom);
     };
-    switch (c.phase) {
-      case 'certificates':
-        return { kind: 'wait', reason: 'certificates' };
-      case 'commitments': {
-        if (c.posted.commitment.includes(j)) return { kind: 'wait', reason: 'commitments' };
-        const r = commitCoefficients(c.params as never, m.certificates, secrets, systemRandom);
-        if (!r.ok) throw new Fail(r.code, `trustee ${r.index}: ${r.message}`);
-        return { kind: 'commitment', message: r.commitment, keyFile: save(r.secrets) };
-      }
-      case 'dealings': {
-        if (c.posted.dealing.includes(j)) return { kind: 'wait', reason: 'dealings' };
-        const r = dealShares(c.params as never, m.certificates, m.commitments, secrets, systemRandom);
-        if (!r.ok) throw new Fail(r.code, `trustee ${r.index}: ${r.message}`);
-        return { kind: 'dealing', message: r.dealing };
-      }
-      case 'confirmations': {
-        if (c.posted.confirmation.includes(j)) return { kind: 'wait', reason: 'confirmations' };
-        const input = {
-          params: c.params,
-          certificates: m.certificates,
-          commitments: m.commitments,
-          singleKey: m.singleKey,
-          dealings: m.dealings,
+    const move = nextTrusteeMove(c, trustee.secrets, systemRandom);
+    switch (move.kind) {
+      case 'foreign-key':
+        throw new Fail('TRUSTEE_MISMATCH', 'key file of another ceremony');
+      case 'refused':
+        throw new Fail(move.failure.code, `trustee ${move.failure.index}: ${move.failure.message}`);
+      case 'wait':
+        return { kind: 'wait', reason: move.phase };
+      case 'commitment':
+        return { kind: 'commitment', message: move.message, keyFile: save(move.secrets) };
+      case 'dealing':
+        return { kind: 'dealing', message: move.message };
+      case 'complaint':
+        return {
+          kind: 'complaint',
+          messages: [...move.messages],
+          failures: move.failures.map((x) => `${x.code} (trustee ${x.index}): ${x.message}`),
         };
-        const f = finalizeTrustee(input as never, secrets, systemRandom);
-        if (!f.ok) {
-          return {
-            kind: 'complaint',
-            messages: [...f.complaints],
-            failures: f.failures.map((x) => `${x.code} (trustee ${x.index}): ${x.message}`),
-          };
-        }
+      case 'confirmation':
         return {
           kind: 'confirmation',
-          message: f.confirmation,
-          keyFile: save(f.secrets),
-          transcriptHash: f.key.transcriptHash,
+          message: move.message,
+          keyFile: save(move.secrets),
+          transcriptHash: move.transcriptHash,
         };
-      }
-      default:
+      case 'over':
         return { kind: 'done' };
     }
   },

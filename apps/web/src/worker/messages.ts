@@ -85,7 +85,7 @@ export type ResponseMessage =
 export interface CeremonyJson {
   id: string;
   phase: string;
-  params: { ceremonyId: string; n: number; t: number };
+  params: { v: 1; ceremonyId: string; manifestHash: string; n: number; t: number };
   posted: Record<'certificate' | 'commitment' | 'dealing' | 'confirmation' | 'complaint', number[]>;
   messages: Record<string, unknown>;
   thresholdKey?: { electionKey: string };

@@ -13,11 +13,9 @@ import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   baseMul,
-  commitCoefficients,
   createTrusteeCertificate,
-  dealShares,
-  finalizeTrustee,
   inlineBallotExecutor,
+  nextTrusteeMove,
   systemRandom,
   trusteePartialDecryption,
   verifyCeremony,
@@ -112,61 +110,46 @@ type StepOutcome = 'moved' | 'waiting' | { exit: number };
 async function stepOnce(a: TrusteeArgs, quietWaiting: boolean): Promise<StepOutcome> {
   const state = await loadState(a);
   const c = running(state);
-  const secrets = loadSecrets(a);
-  if (secrets.ceremonyId !== c.params.ceremonyId)
-    throw new UsageError(`your key file is for ceremony ${secrets.ceremonyId}, the election runs ${c.id}`);
-  const j = secrets.index;
-  const m = c.messages as Record<string, unknown>;
   const wait = (what: string): StepOutcome => {
     if (!quietWaiting) cliRuntime.out(`nothing to do yet: ${what}\n`);
     return 'waiting';
   };
-  switch (c.phase) {
-    case 'certificates':
-      return c.posted.certificate.includes(j)
-        ? wait(`waiting for the other certificates (${c.posted.certificate.length}/${c.params.n} in)`)
-        : wait('your certificate is not there: deliver the one trustee:init produced');
-    case 'commitments': {
-      if (c.posted.commitment.includes(j)) return wait('waiting for the other commitments');
-      const r = commitCoefficients(c.params, m.certificates, secrets, random);
-      if (!r.ok)
-        throw new UsageError(`the roster does not verify: ${r.code} (trustee ${r.index}): ${r.message}`);
-      saveSecrets(a, r.secrets);
-      cliRuntime.out(`${await deliver(a, 'commitment', r.commitment)}\n`);
-      return 'moved';
+  const move = nextTrusteeMove(c, loadSecrets(a), random);
+  switch (move.kind) {
+    case 'foreign-key':
+      throw new UsageError(`your key file is for ceremony ${move.keyCeremony}, the election runs ${c.id}`);
+    case 'wait':
+      if (move.phase === 'certificates')
+        return move.posted
+          ? wait(`waiting for the other certificates (${c.posted.certificate.length}/${c.params.n} in)`)
+          : wait('your certificate is not there: deliver the one trustee:init produced');
+      return wait(`waiting for the other ${move.phase}`);
+    case 'refused': {
+      const f = move.failure;
+      const what = c.phase === 'commitments' ? 'the roster' : 'the commitments';
+      throw new UsageError(`${what} does not verify: ${f.code} (trustee ${f.index}): ${f.message}`);
     }
-    case 'dealings': {
-      if (c.posted.dealing.includes(j)) return wait('waiting for the other dealings');
-      const r = dealShares(c.params, m.certificates, m.commitments, secrets, random);
-      if (!r.ok)
-        throw new UsageError(`the commitments do not verify: ${r.code} (trustee ${r.index}): ${r.message}`);
-      cliRuntime.out(`${await deliver(a, 'dealing', r.dealing)}\n`);
+    case 'commitment':
+      saveSecrets(a, move.secrets);
+      cliRuntime.out(`${await deliver(a, 'commitment', move.message)}\n`);
       return 'moved';
-    }
-    case 'confirmations': {
-      if (c.posted.confirmation.includes(j)) return wait('waiting for the other confirmations');
-      const input = {
-        params: c.params,
-        certificates: m.certificates,
-        commitments: m.commitments,
-        singleKey: m.singleKey,
-        dealings: m.dealings,
-      };
-      const f = finalizeTrustee(input, secrets, random);
-      if (!f.ok) {
-        for (const x of f.failures) cliRuntime.err(`${x.code} (trustee ${x.index}): ${x.message}\n`);
-        for (const complaint of f.complaints) cliRuntime.out(`${await deliver(a, 'complaint', complaint)}\n`);
-        return { exit: 1 };
+    case 'dealing':
+      cliRuntime.out(`${await deliver(a, 'dealing', move.message)}\n`);
+      return 'moved';
+    case 'complaint':
+      for (const x of move.failures) cliRuntime.err(`${x.code} (trustee ${x.index}): ${x.message}\n`);
+      for (const complaint of move.messages) cliRuntime.out(`${await deliver(a, 'complaint', complaint)}\n`);
+      return { exit: 1 };
+    case 'confirmation':
+      saveSecrets(a, move.secrets);
+      cliRuntime.out(`your share is final; transcript ${move.transcriptHash}\n`);
+      cliRuntime.out(`${await deliver(a, 'confirmation', move.message)}\n`);
+      return 'moved';
+    case 'over':
+      if (c.phase === 'completed') {
+        cliRuntime.out(`the ceremony is complete: election key ${c.thresholdKey?.electionKey}\n`);
+        return { exit: 0 };
       }
-      saveSecrets(a, f.secrets);
-      cliRuntime.out(`your share is final; transcript ${f.key.transcriptHash}\n`);
-      cliRuntime.out(`${await deliver(a, 'confirmation', f.confirmation)}\n`);
-      return 'moved';
-    }
-    case 'completed':
-      cliRuntime.out(`the ceremony is complete: election key ${c.thresholdKey?.electionKey}\n`);
-      return { exit: 0 };
-    default:
       cliRuntime.out(
         `the ceremony failed: ${c.failure?.code} (trustee ${c.failure?.index}): ${c.failure?.reason}\n`,
       );
