@@ -128,7 +128,7 @@ export function registerAuthAccountRoutes(app: FastifyInstance, auth: AuthModule
       const r = await auth.service.verifyMfa(mfaToken, { code, recoveryCode }, contextOf(request));
       if (r.status === 'ok') return presentSession(r.tokens, r.user);
       if (r.status === 'locked') throw lockedError(r.retryAfterMs);
-      throw appError('INVALID_MFA_CODE', 'The code is not valid');
+      throw appError('MFA_CHALLENGE_FAILED', 'The code is not valid');
     },
   );
 

@@ -63,7 +63,7 @@ const IDENTITY_STATUS = {
   INVALID_CREDENTIALS: 401,
   TOO_MANY_ATTEMPTS: 429,
   /** the TOTP or recovery code completing a sign-in */
-  INVALID_MFA_CODE: 401,
+  MFA_CHALLENGE_FAILED: 401,
   /** the first TOTP code confirming an enrolment */
   MFA_CODE_INVALID: 400,
   MFA_NOT_PENDING: 409,

@@ -82,7 +82,7 @@ describe('MFA: enrolment, enforcement for admin/officer, verification, recovery 
       payload: { mfaToken: l.body.mfaToken, code: code === '123456' ? '654321' : '123456' },
     });
     assert.equal(wrong.status, 401);
-    assert.equal(wrong.body.error.code, 'INVALID_MFA_CODE');
+    assert.equal(wrong.body.error.code, 'MFA_CHALLENGE_FAILED');
     const ok = await call(h.app, {
       method: 'POST',
       url: '/api/auth/mfa/verify',

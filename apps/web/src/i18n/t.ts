@@ -19,8 +19,12 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return template.replace(/\{(\w+)\}/g, (_, p: string) => String(params[p] ?? `{${p}}`));
 }
 
+/** The message for an error code; a CEREMONY_* code without its own falls back to CEREMONY_REFUSED. */
 export function errorText(code: string): string {
-  return catalogue.errors[code] ?? (catalogue.errors.UNKNOWN ?? '{code}').replace('{code}', code);
+  const own = catalogue.errors[code];
+  if (own) return own;
+  const family = code.startsWith('CEREMONY_') ? 'CEREMONY_REFUSED' : 'UNKNOWN';
+  return (catalogue.errors[family] ?? '{code}').replace('{code}', code);
 }
 
 export function stateText(state: string): string {
