@@ -122,6 +122,19 @@ describe('drafting', () => {
       'questions[0].answers[0].photoUrl',
     ],
     [
+      'plain-http photo URL (the booth only loads https images)',
+      {
+        questions: [
+          {
+            ...sampleDraft().questions[1],
+            answers: [{ id: 'a', label: 'A', photoUrl: 'http://cdn.example.edu/ada.jpg' }],
+          },
+        ],
+      },
+      'ELECTION_INVALID',
+      'questions[0].answers[0].photoUrl',
+    ],
+    [
       'empty groups',
       { eligibility: { kind: 'groups', groups: {} } },
       'ELECTION_INVALID',

@@ -110,7 +110,7 @@ export const enAdmin = {
     answer: 'Candidate {n}',
     answerId: 'Identifier',
     label: 'Name',
-    photo: 'Photo URL',
+    photo: 'Photo URL (https)',
     manifesto: 'Manifesto',
     addQuestion: 'Add a position',
     addAnswer: 'Add a candidate',

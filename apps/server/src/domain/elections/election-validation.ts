@@ -74,15 +74,21 @@ function instant(value: string | null | undefined, field: string): Date | null {
   return new Date(t);
 }
 
+/**
+ * Candidate photos are shown by the booth under its Content-Security-Policy (`img-src 'self' data:
+ * https:`): a plain-http photo would be blocked there (and is mixed content on an https page), so
+ * only https URLs are accepted.
+ */
 function photoUrl(value: string | null | undefined, field: string): string | null {
   if (value === null || value === undefined || value === '') return null;
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    fail(field, `${field}: expected an absolute http(s) URL`);
+    fail(field, `${field}: expected an absolute https URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(field, `${field}: expected an http(s) URL`);
+  if (url.protocol !== 'https:')
+    fail(field, `${field}: expected an https URL (the booth does not load other images)`);
   if (value.length > 2000) fail(field, `${field}: at most 2000 characters`);
   return value;
 }
