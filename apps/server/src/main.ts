@@ -133,6 +133,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
     url: config.databaseUrl,
     dataDir: config.dataDir,
     poolMax: config.dbPoolMax,
+    preparedStatements: config.dbPreparedStatements,
     slowQueryMs: config.slowQueryMs,
     logger,
     migrateOnStart: config.migrateOnStart,

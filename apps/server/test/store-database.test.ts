@@ -119,6 +119,39 @@ describe('pg Database', () => {
     assert.deepEqual(rows.rows, [{ id: 12 }]);
   });
 
+  test('a statement runs prepared on its connection; a name used with two SQL texts runs unprepared', async () => {
+    const prepared = () =>
+      t.db.transaction('prepared.check', async (tx) => {
+        await tx.query('items.by_id', 'SELECT note FROM items WHERE id = $1', [1]);
+        const { rows } = await tx.query<{ statement: string }>(
+          'prepared.list',
+          `SELECT statement FROM pg_prepared_statements WHERE name LIKE 'electra\\_%'`,
+        );
+        return rows.map((r) => r.statement);
+      });
+    assert.ok((await prepared()).includes('SELECT note FROM items WHERE id = $1'));
+    const before = t.db.preparedStatementCount();
+    const a = await t.db.query('items.dynamic', 'SELECT $1::int + 1 AS v', [1]);
+    const b = await t.db.query('items.dynamic', 'SELECT $1::int + 2 AS v', [1]);
+    assert.deepEqual([a.rows[0]?.v, b.rows[0]?.v], [2, 3]);
+    assert.equal(t.db.preparedStatementCount(), before, 'a name with two texts is no longer prepared');
+  });
+
+  test('a prepared statement whose result type a migration changed runs again unprepared (alone or in a transaction)', async () => {
+    await t.db.query('test.schema', 'CREATE TABLE drift (id int PRIMARY KEY)');
+    await t.db.query('drift.insert', 'INSERT INTO drift VALUES (1)');
+    // Prepare both statements on every pooled connection, then change what `SELECT *` returns.
+    const all = () => t.db.query('drift.all', 'SELECT * FROM drift');
+    const inTx = () => t.db.transaction('drift.tx', (tx) => tx.query('drift.all_tx', 'SELECT * FROM drift'));
+    await Promise.all(Array.from({ length: 8 }, () => Promise.all([all(), inTx()])));
+    await t.db.query('test.schema', "ALTER TABLE drift ADD COLUMN note text NOT NULL DEFAULT 'x'");
+    const results = await Promise.all(Array.from({ length: 8 }, () => Promise.all([all(), inTx()])));
+    for (const [alone, tx] of results) {
+      assert.deepEqual(alone.rows, [{ id: 1, note: 'x' }]);
+      assert.deepEqual(tx.rows, [{ id: 1, note: 'x' }]);
+    }
+  });
+
   test('ping measures a round trip and poolStats reports the configured size', async () => {
     const { latencyMs } = await t.db.ping();
     assert.ok(latencyMs >= 0 && latencyMs < 5000);

@@ -40,6 +40,7 @@ export function openCliDatabase(config: Config, options: CliDatabaseOptions = {}
     url: config.databaseUrl,
     dataDir: config.dataDir,
     poolMax: 2,
+    preparedStatements: config.dbPreparedStatements,
     slowQueryMs: config.slowQueryMs,
     logger: cliLogger(config),
     migrateOnStart: false,

@@ -80,6 +80,12 @@ export const CONFIG_SCHEMA = {
     'Directory of the embedded PostgreSQL cluster and other local state.',
   ),
   dbPoolMax: required('DB_POOL_MAX', integer(1, 1000), 10, 'Maximum connections in the database pool.'),
+  dbPreparedStatements: required(
+    'DB_PREPARED_STATEMENTS',
+    boolean,
+    true,
+    'Run statements as prepared statements on each connection (PostgreSQL parses and plans each once). Set false behind a transaction-mode connection pooler that cannot keep them (PgBouncer before 1.21).',
+  ),
   migrateOnStart: required(
     'ELECTRA_MIGRATE_ON_START',
     boolean,

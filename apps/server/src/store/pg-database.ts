@@ -6,6 +6,12 @@
  * (serialization failure 40001, deadlock 40P01) and when the connection was lost before COMMIT was
  * sent (the server then rolled back, so running the function again cannot apply it twice); a
  * connection lost during COMMIT has an unknown outcome and is reported, never retried.
+ *
+ * Statements run as server-side prepared statements (parsed and planned once per connection) when
+ * their name always comes with the same SQL text; a name seen with two texts (dynamic SQL) and
+ * anything past the first MAX_PREPARED names run unprepared. A prepared statement whose result type
+ * a migration changed ("cached plan must not change result type", from another replica's
+ * migration) is dropped from the cache and the statement or transaction run again unprepared.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +25,7 @@ import {
   type MigrationFile,
   readMigrationStatus,
 } from './migrate.js';
-import { isConnectionError, isRetryableTransactionError, redactUrl } from './pg-errors.js';
+import { isCachedPlanError, isConnectionError, isRetryableTransactionError, redactUrl } from './pg-errors.js';
 import type { StoreLogger } from './store-logger.js';
 
 export interface OpenDatabaseOptions {
@@ -44,6 +50,44 @@ export interface OpenDatabaseOptions {
   migrationsDir?: string;
   /** Called after every named statement with its wall time (the per-statement metric). */
   onStatement?: (name: string, seconds: number) => void;
+  /** Prepare statements on each connection (default true); off behind a pooler that cannot keep them. */
+  preparedStatements?: boolean;
+}
+
+/** Distinct statement names prepared at most (each connection keeps a plan per name it ran). */
+export const MAX_PREPARED = 500;
+
+/**
+ * Which statements run prepared: a name is prepared under a short id (PostgreSQL truncates names
+ * to 63 bytes) as long as it is only ever used with one SQL text.
+ */
+class PreparedStatements {
+  private readonly ids = new Map<string, { sql: string; id: string } | null>();
+
+  constructor(private readonly enabled: boolean) {}
+
+  config(name: string, sql: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+    const values = params as unknown[] | undefined;
+    if (!this.enabled) return { text: sql, values };
+    let entry = this.ids.get(name);
+    if (entry === undefined && this.ids.size < MAX_PREPARED) {
+      entry = { sql, id: `electra_${this.ids.size + 1}` };
+      this.ids.set(name, entry);
+    } else if (entry && entry.sql !== sql) {
+      entry = null;
+      this.ids.set(name, null);
+    }
+    return entry ? { name: entry.id, text: sql, values } : { text: sql, values };
+  }
+
+  /** Never prepare `name` again (its cached plan went stale). */
+  forget(name: string): void {
+    this.ids.set(name, null);
+  }
+
+  preparedCount(): number {
+    return [...this.ids.values()].filter((e) => e !== null).length;
+  }
 }
 
 /** The Database contract plus what the composition root and the CLI need on top of it. */
@@ -52,6 +96,8 @@ export interface SqlDatabase extends Database {
   migrate(): Promise<MigrateResult>;
   /** The connection target with the password masked, for messages. */
   readonly target: string;
+  /** Statement names currently run prepared (for tests and diagnostics). */
+  preparedStatementCount(): number;
 }
 
 const MAX_TX_ATTEMPTS = 5;
@@ -85,6 +131,7 @@ class PgDatabase implements SqlDatabase {
   private readonly pool: pg.Pool;
   private readonly log: StoreLogger;
   private readonly slowMs: number;
+  private readonly prepared: PreparedStatements;
   private shipped?: Promise<MigrationFile[]>;
   private closing?: Promise<void>;
 
@@ -97,6 +144,7 @@ class PgDatabase implements SqlDatabase {
     this.target = redactUrl(url);
     this.log = options.logger;
     this.slowMs = options.slowQueryMs;
+    this.prepared = new PreparedStatements(options.preparedStatements ?? true);
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.poolMax,
@@ -141,13 +189,17 @@ class PgDatabase implements SqlDatabase {
     for (let attempt = 1; ; attempt++) {
       const client = await this.checkout(retry);
       try {
-        const res = await this.timed(name, () => client.query<R>(sql, params as unknown[] | undefined));
+        const res = await this.timed(name, () => client.query<R>(this.prepared.config(name, sql, params)));
         client.release();
         return { rows: res.rows, rowCount: res.rowCount ?? 0 };
       } catch (e) {
         client.release(isConnectionError(e) ? (e as Error) : undefined);
+        if (isCachedPlanError(e)) this.prepared.forget(name);
         // A single autocommit statement that failed with 40001/40P01 was rolled back as a whole.
-        if (retry && isRetryableTransactionError(e) && attempt < MAX_TX_ATTEMPTS) {
+        if (
+          (retry && isRetryableTransactionError(e) && attempt < MAX_TX_ATTEMPTS) ||
+          (isCachedPlanError(e) && attempt === 1)
+        ) {
           await backoff(attempt);
           continue;
         }
@@ -168,8 +220,15 @@ class PgDatabase implements SqlDatabase {
           params?: readonly unknown[],
         ) => {
           if (finished) throw new Error(`transaction ${name} is finished; statement ${stmt} was not run`);
-          const res = await this.timed(stmt, () => client.query<R>(sql, params as unknown[] | undefined));
-          return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+          try {
+            const res = await this.timed(stmt, () =>
+              client.query<R>(this.prepared.config(stmt, sql, params)),
+            );
+            return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+          } catch (e) {
+            if (isCachedPlanError(e)) this.prepared.forget(stmt);
+            throw e;
+          }
         },
       };
       try {
@@ -190,7 +249,8 @@ class PgDatabase implements SqlDatabase {
             () => false,
           );
         client.release(broken || !rolledBack ? (e as Error) : undefined);
-        const retryable = isRetryableTransactionError(e) || (broken && !committing);
+        // A stale prepared plan was forgotten above: the whole transaction runs again without it.
+        const retryable = isRetryableTransactionError(e) || isCachedPlanError(e) || (broken && !committing);
         if (retryable && attempt < MAX_TX_ATTEMPTS) {
           this.log.debug(
             { transaction: name, attempt, code: (e as { code?: string }).code },
@@ -234,6 +294,11 @@ class PgDatabase implements SqlDatabase {
       client.release(true);
       throw e;
     }
+  }
+
+  /** Statement names currently run prepared (for tests and diagnostics). */
+  preparedStatementCount(): number {
+    return this.prepared.preparedCount();
   }
 
   poolStats(): PoolStats {

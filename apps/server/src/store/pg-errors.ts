@@ -34,6 +34,15 @@ export function isConnectionError(e: unknown): boolean {
   return typeof message === 'string' && CONNECTION_MESSAGES.test(message);
 }
 
+/**
+ * "cached plan must not change result type" (0A000): a prepared statement outlived a migration that
+ * changed what it returns (another replica migrated); running it again unprepared succeeds.
+ */
+export function isCachedPlanError(e: unknown): boolean {
+  const message = (e as { message?: unknown } | null)?.message;
+  return codeOf(e) === '0A000' && typeof message === 'string' && /cached plan/i.test(message);
+}
+
 export function isRetryableTransactionError(e: unknown): boolean {
   const code = codeOf(e);
   return code === '40001' || code === '40P01';
