@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import type { StoreLogger } from '../src/store/store-logger.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
@@ -109,7 +110,11 @@ describe('pg Database', () => {
       const me = await tx.query<{ pid: number }>('self.pid', 'SELECT pg_backend_pid() AS pid');
       await tx.query('items.insert', 'INSERT INTO items VALUES (10 + $1::int, $2)', [attempts, 'retried']);
       if (attempts === 1) {
-        await t.db.query('admin.kill', 'SELECT pg_terminate_backend($1::int)', [me.rows[0]!.pid]);
+        // An operator's session, not the pool (the pool refuses a second connection inside a tx).
+        const operator = new pg.Client({ connectionString: t.url });
+        await operator.connect();
+        await operator.query('SELECT pg_terminate_backend($1::int)', [me.rows[0]!.pid]);
+        await operator.end();
       }
       await tx.query('items.after', 'SELECT 1');
       return attempts;
@@ -150,6 +155,22 @@ describe('pg Database', () => {
       assert.deepEqual(alone.rows, [{ id: 1, note: 'x' }]);
       assert.deepEqual(tx.rows, [{ id: 1, note: 'x' }]);
     }
+  });
+
+  test('taking a second pooled connection inside a transaction is refused (it can deadlock the pool)', async () => {
+    await assert.rejects(
+      t.db.transaction('nested.outer', async () => {
+        await t.db.query('nested.inner', 'SELECT 1');
+      }),
+      /a second database connection was taken inside transaction nested\.outer/,
+    );
+    // Work that outlives the transaction may use the pool afterwards.
+    let later: Promise<unknown> | undefined;
+    await t.db.transaction('nested.done', async (tx) => {
+      await tx.query('nested.in_tx', 'SELECT 1');
+      later = new Promise((r) => setTimeout(r, 20)).then(() => t.db.query('nested.after', 'SELECT 1'));
+    });
+    await later;
   });
 
   test('ping measures a round trip and poolStats reports the configured size', async () => {

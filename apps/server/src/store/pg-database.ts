@@ -13,6 +13,7 @@
  * a migration changed ("cached plan must not change result type", from another replica's
  * migration) is dropped from the cache and the statement or transaction run again unprepared.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -52,7 +53,18 @@ export interface OpenDatabaseOptions {
   onStatement?: (name: string, seconds: number) => void;
   /** Prepare statements on each connection (default true); off behind a pooler that cannot keep them. */
   preparedStatements?: boolean;
+  /**
+   * Throw when code inside a transaction takes a second pooled connection (tests): with every
+   * connection held by such transactions the pool deadlocks. Otherwise it is logged as a warning.
+   */
+  strictNesting?: boolean;
 }
+
+/**
+ * The transaction the current async context runs inside, if any; `open` turns false when it ends
+ * (work started inside it may go on afterwards, then legitimately with connections of its own).
+ */
+const insideTransaction = new AsyncLocalStorage<{ readonly name: string; open: boolean }>();
 
 /** Distinct statement names prepared at most (each connection keeps a plan per name it ran). */
 export const MAX_PREPARED = 500;
@@ -233,7 +245,12 @@ class PgDatabase implements SqlDatabase {
       };
       try {
         await client.query('BEGIN');
-        const result = await fn(tx);
+        const scope = { name, open: true };
+        const result = await insideTransaction
+          .run(scope, () => fn(tx))
+          .finally(() => {
+            scope.open = false;
+          });
         committing = true;
         await this.timed(`${name}.commit`, () => client.query('COMMIT'));
         finished = true;
@@ -331,6 +348,12 @@ class PgDatabase implements SqlDatabase {
 
   /** Pool checkout; nothing has been sent yet, so one retry after a connection error is always safe. */
   private async checkout(retry: boolean): Promise<pg.PoolClient> {
+    const outer = insideTransaction.getStore();
+    if (outer?.open) {
+      const message = `a second database connection was taken inside transaction ${outer.name}: use its tx`;
+      if (this.options.strictNesting) throw new Error(message);
+      this.log.warn({ transaction: outer.name }, message);
+    }
     try {
       return await this.pool.connect();
     } catch (e) {

@@ -86,6 +86,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     slowQueryMs: options.slowQueryMs ?? 10_000,
     logger: options.logger ?? silentLogger,
     migrateOnStart: options.migrate ?? true,
+    strictNesting: true,
   };
   let db: SqlDatabase;
   try {

@@ -126,6 +126,8 @@ export class CastingService {
     const tracker = verified.tracker!;
     const ciphertextsHash = verified.ciphertexts!;
     const fingerprint = election.fingerprint!;
+    // Before the transaction: the receipt key may need a connection of its own (receipt-keys.ts).
+    const signReceipt = await this.deps.receipts.signer();
     return this.deps.db.transaction('ballots.cast', async (tx) => {
       await this.lockAndCheckCredential(tx, actor, election, credential);
       const existing = await findReceipt(tx, electionId, tracker);
@@ -141,7 +143,7 @@ export class CastingService {
         throw new CastingError('ALREADY_VOTED', 'You have already voted in this election');
       }
       const appended = await appendBoardEvent(electionId, 'ballot', ballot, tx);
-      const signed = await this.deps.receipts.sign({
+      const signed = signReceipt({
         electionId,
         fingerprint,
         tracker,

@@ -47,6 +47,13 @@ export function verifyReceipt(publicKey: string, fields: ReceiptFields, signatur
   }
 }
 
+export interface SignedReceipt {
+  readonly keyId: string;
+  readonly signature: string;
+}
+
+export type ReceiptSigner = (fields: ReceiptFields) => SignedReceipt;
+
 interface SigningKey {
   readonly keyId: string;
   readonly privateKey: KeyObject;
@@ -63,12 +70,22 @@ export class ReceiptKeys {
   ) {}
 
   /** Sign a receipt with the current key. */
-  async sign(fields: ReceiptFields): Promise<{ keyId: string; signature: string }> {
+  async sign(fields: ReceiptFields): Promise<SignedReceipt> {
+    return (await this.signer())(fields);
+  }
+
+  /**
+   * The current key as a synchronous signer. Callers that sign inside a transaction get it before
+   * opening theirs: loading (or, the first time, creating) the key runs its own transaction, and
+   * taking a second pooled connection while holding one deadlocks the pool once every connection is
+   * held by a transaction waiting for the key — as a freshly started replica flooded with casts did.
+   */
+  async signer(): Promise<ReceiptSigner> {
     const key = await this.currentKey();
-    return {
+    return (fields) => ({
       keyId: key.keyId,
       signature: sign(null, receiptMessage(fields), key.privateKey).toString('base64url'),
-    };
+    });
   }
 
   /** Every receipt key, newest first. */
