@@ -30,16 +30,13 @@ import { expectOk } from '../apps/server/dist/demo/api-client.js';
 import {
   credentialInMail,
   fetchElectionParams,
-  runKeyCeremony,
   submitPartialDecryption,
 } from '../apps/server/dist/demo/election-client.js';
 import {
-  bootstrapAdmin,
   electraVerify,
   mapBounded,
-  person,
+  openReferenceElection,
   refreshed,
-  setPasswordByReset,
   signIn,
   startE2eServerProcess,
   transition,
@@ -120,80 +117,19 @@ const s = await startE2eServerProcess(
   values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
 );
 try {
-  const emails = Array.from({ length: VOTERS }, (_, i) => `voter${i}@bench.example`);
-  const { officer, trustees, electionId } = await stage('accounts, roll import (CSV), draft', async () => {
-    await bootstrapAdmin(s, 'admin@bench.example');
-    const admin = await signIn(s, 'admin@bench.example');
-    const officer = await person(s, admin.token, 'officer@bench.example', ['officer']);
-    const trustees = [];
-    for (let j = 1; j <= 3; j++)
-      trustees.push(await person(s, admin.token, `trustee${j}@bench.example`, ['voter']));
-    const csv = ['email,name,groups', ...emails.map((e, i) => `${e},Voter ${i},cohort=bench`)].join('\n');
-    await expectOk(s.api, {
-      method: 'POST',
-      path: '/api/roll/import',
-      token: officer.token,
-      body: csv,
-      contentType: 'text/csv',
-    });
-    const created = await expectOk(s.api, {
-      method: 'POST',
-      path: '/api/elections',
-      token: officer.token,
-      body: {
-        title: 'Bench election',
-        revotePolicy: 'last-counts',
-        credentialMode: 'managed',
-        eligibility: { kind: 'groups', groups: { cohort: ['bench'] } },
-        questions: [
-          {
-            id: 'q1',
-            title: 'Q1',
-            min: 1,
-            max: 1,
-            blankAllowed: true,
-            answers: ['a', 'b', 'c'].map((id) => ({ id, label: id })),
-          },
-          {
-            id: 'q2',
-            title: 'Q2',
-            min: 0,
-            max: 2,
-            blankAllowed: false,
-            answers: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, label: id })),
-          },
-        ],
-      },
-    });
-    return { officer, trustees, electionId: created.body.id as string };
+  const {
+    officer,
+    trustees,
+    electionId,
+    secrets,
+    voters: emails,
+  } = await openReferenceElection(s, {
+    voters: VOTERS,
+    revotePolicy: 'last-counts',
+    concurrency: CONCURRENCY,
+    domain: 'bench.example',
+    stage,
   });
-  const secrets = await stage('key ceremony (3 trustees, t = 2, with T_0)', () =>
-    runKeyCeremony(s.api, {
-      electionId,
-      officerToken: officer.token,
-      trustees: trustees.map((t, i) => ({ userId: t.userId, token: t.token, name: `Trustee ${i + 1}` })),
-      threshold: 2,
-      random: systemRandom,
-    }),
-  );
-  await stage(`managed credentials mailed (${VOTERS})`, async () => {
-    for (;;) {
-      const { rows } = await s.db.query<{ n: string }>(
-        'bench.mails',
-        "SELECT count(*) AS n FROM mail_outbox WHERE subject LIKE 'Your voting credential%'",
-      );
-      if (Number(rows[0]!.n) >= VOTERS) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  });
-  // Voters choose their passwords when they are invited, well before election day (the identity
-  // service's work, two argon2id hashes each): timed, shown, but not part of the election's total.
-  await stage(
-    'voter onboarding: password by reset mail',
-    () => mapBounded(emails, CONCURRENCY, (email) => setPasswordByReset(s, email)),
-    'onboarding',
-  );
-  await stage('open (setup event on the board)', () => transition(s, officer.token, electionId, 'open'));
   const params = await fetchElectionParams(s.api, electionId);
   const devices = startVoterDevices(electionParamsToJSON(params), DEVICES);
   const expected = [

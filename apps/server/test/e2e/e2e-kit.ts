@@ -11,10 +11,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type PedersenTrusteeSecrets, systemRandom } from '@electra/core';
 import { authenticator } from 'otplib';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ApiError, expectOk, fetchTransport, type Transport } from '../../src/demo/api-client.js';
-import { login, resetCodeInMail } from '../../src/demo/election-client.js';
+import { login, resetCodeInMail, runKeyCeremony } from '../../src/demo/election-client.js';
 import { AuditRepository } from '../../src/domain/audit/audit.repository.js';
 import { createAuthFromConfig } from '../../src/domain/auth/auth-setup.js';
 import { listOutbox } from '../../src/domain/mail/mailer.js';
@@ -22,7 +23,7 @@ import { createAdminAccount } from '../../src/domain/user-admin/bootstrap.js';
 import { type ServerHandle, startServer } from '../../src/main.js';
 import type { Database } from '../../src/store/database.js';
 import { silentLogger } from '../../src/store/store-logger.js';
-import { BUILT_CLI_MAIN, electraProcess } from '../helpers/electra-process.js';
+import { electraCommand, electraProcess } from '../helpers/electra-process.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
 export const E2E_KEK = 'ZTJlLXRlc3Qta2V5LWVuY3J5cHRpb24ta2V5LTMyYiE=';
@@ -73,60 +74,89 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
   };
 }
 
+/** `electra serve` in its own process, restartable on the same database. */
+export interface E2eProcess extends E2eClient {
+  /** The running server process's pid. */
+  readonly pid: number | undefined;
+  /**
+   * SIGKILL the server — no drain, no shutdown, requests in flight cut — then start a new one on the
+   * same database; `api` then reaches the new one.
+   */
+  crashAndRestart(): Promise<void>;
+}
+
 /**
- * `electra serve` from the production build as its own process, as deployed (no TypeScript
- * loader, its own event loop), on a fresh database; resolves once it logs where it listens.
- * Used by the whole-election benchmark; needs `npm run build` first.
+ * `electra serve` as its own process, as deployed (its own event loop; from the production build by
+ * default, which needs `npm run build` first, or from the sources with `built: false`), on a fresh
+ * database; resolves once it logs where it listens.
  */
 export async function startE2eServerProcess(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
-): Promise<E2eClient & { pid: number | undefined }> {
+  o: { built?: boolean } = {},
+): Promise<E2eProcess> {
   const tdb = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'electra-e2e-'));
-  const child = spawn(process.execPath, [...nodeArgs, BUILT_CLI_MAIN, 'serve'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      DATABASE_URL: tdb.url,
-      ELECTRA_DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DB_POOL_MAX: '10',
-      ELECTRA_KEY_ENCRYPTION_KEY: E2E_KEK,
-      ELECTRA_AUTH_RATE_LIMIT_PER_MIN: '1000000',
-      ELECTRA_ELECTION_SCHEDULER_MS: '3600000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (c: Buffer) => {
-      buffered += c.toString();
-      for (const line of buffered.split('\n')) {
-        const m = /"url":"(http:\/\/[^"]+)".*Electra listening/.exec(line);
-        if (m) resolve(m[1]!);
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
+  const spawnServe = async () => {
+    const child = spawn(process.execPath, [...nodeArgs, ...electraCommand(o.built ?? true), 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        DATABASE_URL: tdb.url,
+        ELECTRA_DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        DB_POOL_MAX: '10',
+        ELECTRA_KEY_ENCRYPTION_KEY: E2E_KEK,
+        ELECTRA_AUTH_RATE_LIMIT_PER_MIN: '1000000',
+        ELECTRA_ELECTION_SCHEDULER_MS: '3600000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.on('exit', (code) => reject(new Error(`electra serve exited ${code} before listening: ${stderr}`)));
-  });
-  child.stdout.resume();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let buffered = '';
+      child.stdout.on('data', (c: Buffer) => {
+        buffered += c.toString();
+        for (const line of buffered.split('\n')) {
+          const m = /"url":"(http:\/\/[^"]+)".*Electra listening/.exec(line);
+          if (m) resolve(m[1]!);
+        }
+        buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`electra serve exited ${code} before listening: ${stderr}`)),
+      );
+    });
+    child.stdout.resume();
+    return { child, transport: fetchTransport(url) };
+  };
+  let current = await spawnServe();
+  const stop = async (signal: NodeJS.Signals) => {
+    const { child } = current;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
   return {
     tdb,
-    api: fetchTransport(url),
+    api: (request) => current.transport(request),
     db: tdb.db,
-    pid: child.pid,
+    get pid() {
+      return current.child.pid;
+    },
+    async crashAndRestart() {
+      await stop('SIGKILL');
+      current = await spawnServe();
+    },
     close: async () => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await stop('SIGTERM');
       await tdb.drop();
     },
   };
@@ -289,4 +319,107 @@ export { ApiError };
 /** `electra verify <file>` as a child process (the CLI a third party runs on a downloaded record). */
 export function electraVerify(args: string[], o: { built?: boolean } = {}) {
   return electraProcess(['verify', ...args], o);
+}
+
+/** A timed step of a scripted election (the benchmark prints each; tests just run them). */
+export type Stage = <T>(name: string, fn: () => Promise<T>, kind?: 'election' | 'onboarding') => Promise<T>;
+
+export interface ReferenceElection {
+  readonly officer: Session & { userId: string; email: string };
+  readonly trustees: readonly (Session & { userId: string; email: string })[];
+  readonly electionId: string;
+  /** Trustee j's finalized secrets at position j − 1 (what each keeps in its key file). */
+  readonly secrets: readonly PedersenTrusteeSecrets[];
+  /** The voters' emails; each has the kit's PASSWORD and a credential in the outbox. */
+  readonly voters: readonly string[];
+}
+
+/**
+ * The reference election (question 1: exactly 1 of 3, blank allowed; question 2: 0 to 2 of 5), set
+ * up over the API as people do it: an admin and an officer, 3 trustees (t = 2) running the ceremony,
+ * `voters` voters imported from CSV with managed credentials mailed, each choosing a password through
+ * the reset mail, and the election opened. Used by the whole-election benchmark and the end-to-end
+ * tests that need an open election with many voters.
+ */
+export async function openReferenceElection(
+  s: E2eClient,
+  o: {
+    voters: number;
+    revotePolicy: 'forbidden' | 'last-counts';
+    concurrency?: number;
+    domain?: string;
+    stage?: Stage;
+  },
+): Promise<ReferenceElection> {
+  const stage: Stage = o.stage ?? ((_name, fn) => fn());
+  const domain = o.domain ?? 'e2e.example';
+  const voters = Array.from({ length: o.voters }, (_, i) => `voter${i}@${domain}`);
+  const { officer, trustees, electionId } = await stage('accounts, roll import (CSV), draft', async () => {
+    await bootstrapAdmin(s, `admin@${domain}`);
+    const admin = await signIn(s, `admin@${domain}`);
+    const officer = await person(s, admin.token, `officer@${domain}`, ['officer']);
+    const trustees = [];
+    for (let j = 1; j <= 3; j++)
+      trustees.push(await person(s, admin.token, `trustee${j}@${domain}`, ['voter']));
+    const csv = ['email,name,groups', ...voters.map((e, i) => `${e},Voter ${i},cohort=reference`)].join('\n');
+    await expectOk(s.api, {
+      method: 'POST',
+      path: '/api/roll/import',
+      token: officer.token,
+      body: csv,
+      contentType: 'text/csv',
+    });
+    const answers = (ids: string[]) => ids.map((id) => ({ id, label: id }));
+    const created = await expectOk(s.api, {
+      method: 'POST',
+      path: '/api/elections',
+      token: officer.token,
+      body: {
+        title: 'Reference election',
+        revotePolicy: o.revotePolicy,
+        credentialMode: 'managed',
+        eligibility: { kind: 'groups', groups: { cohort: ['reference'] } },
+        questions: [
+          { id: 'q1', title: 'Q1', min: 1, max: 1, blankAllowed: true, answers: answers(['a', 'b', 'c']) },
+          {
+            id: 'q2',
+            title: 'Q2',
+            min: 0,
+            max: 2,
+            blankAllowed: false,
+            answers: answers(['a', 'b', 'c', 'd', 'e']),
+          },
+        ],
+      },
+    });
+    return { officer, trustees, electionId: created.body.id as string };
+  });
+  const secrets = await stage('key ceremony (3 trustees, t = 2, with T_0)', () =>
+    runKeyCeremony(s.api, {
+      electionId,
+      officerToken: officer.token,
+      trustees: trustees.map((t, i) => ({ userId: t.userId, token: t.token, name: `Trustee ${i + 1}` })),
+      threshold: 2,
+      random: systemRandom,
+    }),
+  );
+  await stage(`managed credentials mailed (${o.voters})`, async () => {
+    for (;;) {
+      const { rows } = await s.db.query<{ n: string }>(
+        'e2e.credential_mails',
+        "SELECT count(*) AS n FROM mail_outbox WHERE subject LIKE 'Your voting credential%'",
+      );
+      if (Number(rows[0]!.n) >= o.voters) return;
+      await sleep(100);
+    }
+  });
+  // Voters choose their passwords when they are invited, well before election day (the identity
+  // service's work, two argon2id hashes each).
+  await stage(
+    'voter onboarding: password by reset mail',
+    () => mapBounded(voters, o.concurrency ?? 16, (email) => setPasswordByReset(s, email)),
+    'onboarding',
+  );
+  await stage('open (setup event on the board)', () => transition(s, officer.token, electionId, 'open'));
+  return { officer, trustees, electionId, secrets, voters };
 }

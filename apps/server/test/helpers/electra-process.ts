@@ -14,7 +14,12 @@ export interface ProcessResult {
 
 const SOURCE_MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** Where `npm run build` puts the server's entry point (what production runs). */
-export const BUILT_CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const BUILT_CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** How to run `electra` as a process: from the build, or from the sources under tsx. */
+export function electraCommand(built: boolean): string[] {
+  return built ? [BUILT_CLI_MAIN] : ['--conditions=electra-source', '--import', 'tsx', SOURCE_MAIN];
+}
 
 /**
  * `electra <args>` as its own process, from the sources (tsx) or, with `built`, from the build;
@@ -24,13 +29,10 @@ export function electraProcess(
   args: string[],
   o: { env?: NodeJS.ProcessEnv; built?: boolean } = {},
 ): Promise<ProcessResult> {
-  const child = spawn(
-    process.execPath,
-    o.built
-      ? [BUILT_CLI_MAIN, ...args]
-      : ['--conditions=electra-source', '--import', 'tsx', SOURCE_MAIN, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], ...(o.env ? { env: o.env } : {}) },
-  );
+  const child = spawn(process.execPath, [...electraCommand(o.built ?? false), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(o.env ? { env: o.env } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => {
