@@ -54,8 +54,9 @@ export interface OpenDatabaseOptions {
   /** Prepare statements on each connection (default true); off behind a pooler that cannot keep them. */
   preparedStatements?: boolean;
   /**
-   * Throw when code inside a transaction takes a second pooled connection (tests): with every
-   * connection held by such transactions the pool deadlocks. Otherwise it is logged as a warning.
+   * Throw when code inside a transaction takes a second pooled connection: with every connection
+   * held by such transactions the pool deadlocks. For tests (every test database sets it): the
+   * tracking uses AsyncLocalStorage, whose promise hooks would tax every request in production.
    */
   strictNesting?: boolean;
 }
@@ -245,12 +246,7 @@ class PgDatabase implements SqlDatabase {
       };
       try {
         await client.query('BEGIN');
-        const scope = { name, open: true };
-        const result = await insideTransaction
-          .run(scope, () => fn(tx))
-          .finally(() => {
-            scope.open = false;
-          });
+        const result = this.options.strictNesting ? await this.tracked(name, () => fn(tx)) : await fn(tx);
         committing = true;
         await this.timed(`${name}.commit`, () => client.query('COMMIT'));
         finished = true;
@@ -346,13 +342,21 @@ class PgDatabase implements SqlDatabase {
     return this.shipped;
   }
 
+  /** Run a transaction's function with its scope known to `checkout` (strictNesting). */
+  private async tracked<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const scope = { name, open: true };
+    try {
+      return await insideTransaction.run(scope, run);
+    } finally {
+      scope.open = false;
+    }
+  }
+
   /** Pool checkout; nothing has been sent yet, so one retry after a connection error is always safe. */
   private async checkout(retry: boolean): Promise<pg.PoolClient> {
-    const outer = insideTransaction.getStore();
+    const outer = this.options.strictNesting ? insideTransaction.getStore() : undefined;
     if (outer?.open) {
-      const message = `a second database connection was taken inside transaction ${outer.name}: use its tx`;
-      if (this.options.strictNesting) throw new Error(message);
-      this.log.warn({ transaction: outer.name }, message);
+      throw new Error(`a second database connection was taken inside transaction ${outer.name}: use its tx`);
     }
     try {
       return await this.pool.connect();
