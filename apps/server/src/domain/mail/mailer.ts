@@ -58,19 +58,22 @@ export async function listOutbox(
   q: Queryable,
   options: { to?: string; limit?: number } = {},
 ): Promise<OutboxEntry[]> {
-  const { rows } = await q.query<{
-    id: string;
-    to_address: string;
-    subject: string;
-    body_text: string;
-    created_at: Date;
-  }>(
-    'mail_outbox.list',
-    `SELECT id, to_address, subject, body_text, created_at FROM mail_outbox
-      WHERE $1::text IS NULL OR lower(to_address) = lower($1)
-      ORDER BY id DESC LIMIT $2`,
-    [options.to ?? null, options.limit ?? 20],
-  );
+  type Row = { id: string; to_address: string; subject: string; body_text: string; created_at: Date };
+  const limit = options.limit ?? 20;
+  // Two statements rather than `$1 IS NULL OR …`: a prepared plan for that cannot use the index.
+  const { rows } =
+    options.to === undefined
+      ? await q.query<Row>(
+          'mail_outbox.list',
+          'SELECT id, to_address, subject, body_text, created_at FROM mail_outbox ORDER BY id DESC LIMIT $1',
+          [limit],
+        )
+      : await q.query<Row>(
+          'mail_outbox.list_to',
+          `SELECT id, to_address, subject, body_text, created_at FROM mail_outbox
+            WHERE lower(to_address) = lower($1) ORDER BY id DESC LIMIT $2`,
+          [options.to, limit],
+        );
   return rows.map((r) => ({
     id: Number(r.id),
     to: r.to_address,
