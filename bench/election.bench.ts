@@ -17,11 +17,17 @@
  * (all processes; 2 × the time means both cores were saturated), the total, and the Belenios
  * comparison.
  *
- * Run: npm run bench:election -- --voters 1000 [--concurrency 16] [--devices 2] [--profile DIR]
+ * With --belenios it first runs Belenios 2.0's own command-line pipeline for the same shape on this
+ * machine (bench/belenios-e2e.sh, Debian's belenios-tool; about 9 minutes for 1000 voters) and prints
+ * the speed-up against that same-machine baseline too.
+ *
+ * Run: npm run bench:election -- --voters 1000 [--concurrency 16] [--devices 2] [--profile DIR] [--belenios]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { electionParamsToJSON, initCore, type Selection, systemRandom } from '@electra/core';
 // The server's own client code from the production build: trustees' record checks then run on
@@ -58,6 +64,8 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '2' },
     // CPU profiles of the server process (main thread and workers) into this directory
     profile: { type: 'string' },
+    // run Belenios' own pipeline for the same shape on this machine first (Debian's belenios-tool)
+    belenios: { type: 'boolean', default: false },
   },
 });
 const VOTERS = Number(values.voters);
@@ -101,6 +109,27 @@ async function stage<T>(
   return r;
 }
 
+/**
+ * Belenios' command-line pipeline for the same election (bench/belenios-e2e.sh: credentials, DKG,
+ * N ballots, board, revotes, verifications, tally, 2-of-3 + server decryptions, result, final
+ * verification) on this machine, so the comparison does not rest on another machine's figure.
+ */
+async function runBelenios(voters: number): Promise<number> {
+  const script = fileURLToPath(new URL('./belenios-e2e.sh', import.meta.url));
+  console.log(`Belenios 2.0 pipeline for ${voters} voters (bench/belenios-e2e.sh; minutes) …`);
+  const started = performance.now();
+  const run = spawnSync('bash', [script, String(voters)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0)
+    throw new Error(
+      `belenios-e2e.sh failed (apt-get install belenios-tool bc): ${(run.stderr || run.stdout).slice(-1500)}`,
+    );
+  if (!/RESULT MATCHES PLAINTEXT COUNT/.test(run.stdout))
+    throw new Error('belenios-e2e.sh: no verified result');
+  console.log(`  ${'Belenios 2.0 pipeline, end to end'.padEnd(64)} ${seconds.toFixed(1).padStart(7)} s`);
+  return seconds;
+}
+
 function selection(i: number): Selection {
   const p = i % 4; // 3 = blank
   return [
@@ -110,6 +139,7 @@ function selection(i: number): Selection {
 }
 
 await initCore();
+const beleniosSeconds = values.belenios ? await runBelenios(VOTERS) : undefined;
 const dbServer = await chooseDatabaseServer();
 console.log(`whole election over HTTP: ${VOTERS} voters, ${CONCURRENCY} at a time, PostgreSQL: ${dbServer}`);
 const s = await startE2eServerProcess(
@@ -213,10 +243,14 @@ try {
   );
   console.log(`  ${'with voter onboarding'.padEnd(64)} ${(total + onboarding).toFixed(1).padStart(7)} s`);
   const anchor =
-    'Belenios 2.0 CLI pipeline, same shape, 1000 voters: 812–906 s on this machine class (shared/research/voting-anchors.md §5.1)';
+    'Belenios 2.0 CLI pipeline, same shape, 1000 voters: 812–906 s on the research machine (shared/research/voting-anchors.md §5.1)';
   if (VOTERS === 1000)
     console.log(`${anchor} → speed-up ×${(812 / total).toFixed(1)}–×${(906 / total).toFixed(1)}`);
   else console.log(`${anchor} → speed-up not comparable at ${VOTERS} voters (run with --voters 1000)`);
+  if (beleniosSeconds !== undefined)
+    console.log(
+      `Belenios 2.0 on this machine, same run, ${VOTERS} voters: ${beleniosSeconds.toFixed(1)} s → speed-up ×${(beleniosSeconds / total).toFixed(1)}`,
+    );
 } finally {
   await s.close();
 }
