@@ -81,6 +81,57 @@ static int decode_point(decaf_255_point_t p, const unsigned char bytes[32]) {
   return (bytes[31] & 0x80) == 0 && decaf_255_point_decode(p, bytes, DECAF_TRUE) == DECAF_SUCCESS;
 }
 
+/*
+ * Per thread, the odd multiples of recently used points, keyed by their full encoding: the same
+ * points recur call after call (the election key in every proof branch, each α and β in two
+ * branches, a verification key in every partial decryption), and each use otherwise costs a decode
+ * and seven additions. 64 slots, direct-mapped; freed with the thread.
+ */
+#define CACHE_SLOTS 64
+struct cached_table {
+  decaf_255_point_t table[VAR_TABLE];
+  unsigned char key[32];
+  int valid;
+};
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void make_cache_key(void) { (void)pthread_key_create(&cache_key, free); }
+
+static struct cached_table *thread_cache(void) {
+  pthread_once(&cache_once, make_cache_key);
+  struct cached_table *cache = pthread_getspecific(cache_key);
+  if (cache) return cache;
+  void *raw = NULL;
+  if (posix_memalign(&raw, 32, CACHE_SLOTS * sizeof(struct cached_table)) != 0) return NULL;
+  memset(raw, 0, CACHE_SLOTS * sizeof(struct cached_table));
+  if (pthread_setspecific(cache_key, raw) != 0) {
+    free(raw);
+    return NULL;
+  }
+  return raw;
+}
+
+/* The odd multiples of the point `bytes` encodes, into `out` (from the cache when it has them);
+ * 0 when the encoding is not a canonical point. */
+static int point_table(decaf_255_point_t out[VAR_TABLE], const unsigned char bytes[32]) {
+  struct cached_table *cache = thread_cache();
+  struct cached_table *slot = cache ? &cache[(bytes[0] | (bytes[1] << 8)) % CACHE_SLOTS] : NULL;
+  if (slot && slot->valid && memcmp(slot->key, bytes, 32) == 0) {
+    memcpy(out, slot->table, sizeof slot->table);
+    return 1;
+  }
+  decaf_255_point_t p;
+  if (!decode_point(p, bytes)) return 0;
+  odd_multiples(out, p, VAR_TABLE);
+  if (slot) {
+    memcpy(slot->table, out, sizeof slot->table);
+    memcpy(slot->key, bytes, 32);
+    slot->valid = 1;
+  }
+  return 1;
+}
+
 static void add_digit(decaf_255_point_t acc, const decaf_255_point_t *table, int digit) {
   if (digit > 0)
     decaf_255_point_add(acc, acc, table[digit >> 1]);
@@ -100,18 +151,18 @@ int electra_lincomb(unsigned char out[32], const unsigned char k0[32], size_t n,
   const int with_base = !is_zero(k0);
   if (n == 0) {
     decaf_255_scalar_t s;
-    (void)decaf_255_scalar_decode(s, k0);
+    if (decaf_255_scalar_decode(s, k0) != DECAF_SUCCESS) return -1;
     decaf_255_precomputed_scalarmul(result, decaf_255_precomputed_base, s);
     decaf_255_point_encode(out, result);
     return 0;
   }
   if (n == 1) {
-    decaf_255_point_t p;
+    decaf_255_point_t table[VAR_TABLE];
     decaf_255_scalar_t s0, s1;
-    if (!decode_point(p, points)) return -1;
-    (void)decaf_255_scalar_decode(s0, k0);
-    (void)decaf_255_scalar_decode(s1, scalars);
-    decaf_255_base_double_scalarmul_non_secret(result, s0, p, s1);
+    if (!point_table(table, points) || decaf_255_scalar_decode(s0, k0) != DECAF_SUCCESS ||
+        decaf_255_scalar_decode(s1, scalars) != DECAF_SUCCESS)
+      return -1;
+    decaf_255_base_double_scalarmul_non_secret(result, s0, table[0], s1);
     decaf_255_point_encode(out, result);
     return 0;
   }
@@ -127,12 +178,10 @@ int electra_lincomb(unsigned char out[32], const unsigned char k0[32], size_t n,
   }
   int status = 0;
   for (size_t i = 0; i < n; i++) {
-    decaf_255_point_t p;
-    if (!decode_point(p, points + 32 * i)) {
+    if (!point_table(tables[i], points + 32 * i)) {
       status = -1;
       goto done;
     }
-    odd_multiples(tables[i], p, VAR_TABLE);
     wnaf(nafs[i], scalars + 32 * i, VAR_WIDTH);
   }
   if (with_base) wnaf(nafs[n], k0, BASE_WIDTH);
