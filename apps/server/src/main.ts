@@ -174,19 +174,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Ser
       logger,
       schedulerTickMs: config.electionSchedulerMs,
       reminderIntervalMs: config.reminderIntervalHours * 3_600_000,
-    });
-    const electionsForMetrics = elections;
-    metrics.setTurnoutSource(async () => {
-      try {
-        return (await electionsForMetrics.openTurnout()).map((t) => ({
-          election: t.electionId,
-          eligible: t.eligible,
-          voted: t.voted,
-        }));
-      } catch (err) {
-        logger.warn({ err }, 'turnout metrics could not be read');
-        return [];
-      }
+      metrics,
     });
     // One key-encryption key for every module that seals server-held secrets (T_0, receipt keys).
     const kek = resolveKeyEncryptionKey({

@@ -5,6 +5,7 @@
  * scheduler. Collaborators owned elsewhere arrive as injected functions — casting's `openBoard`, the
  * tally's results — so this module builds without them and main.ts wires them when they exist.
  */
+import type { Metrics } from '../../observability/metrics.js';
 import type { Database, Queryable } from '../../store/database.js';
 import type { AuditSink } from '../audit/audit-sink.js';
 import type { Mailer } from '../mail/mailer.js';
@@ -15,7 +16,7 @@ import { type CloseBoardHook, ElectionsService, type OpenBoardHook } from './ele
 import { EligibilityRepository, type EligibleVoter } from './eligibility.js';
 import type { ResultsSource } from './export-document.js';
 import { type ParticipationSource, VotersVotedParticipation } from './participation.js';
-import { type OpenElectionTurnout, openElectionsTurnout } from './turnout.js';
+import { openElectionsTurnout } from './turnout.js';
 
 export interface ElectionsModule {
   readonly db: Database;
@@ -35,8 +36,6 @@ export interface ElectionsModule {
   setCeremonyExpiry(expiry: CeremonyExpiry): void;
   setResultsSource(source: ResultsSource): void;
   results(): ResultsSource | null;
-  /** Eligible and voted counts of every open election (the turnout gauge of /metrics). */
-  openTurnout(): Promise<OpenElectionTurnout[]>;
   /** Is this user on the roll of this election? */
   isEligible(electionId: string, userId: string, tx?: Queryable): Promise<boolean>;
   /** Every eligible voter, streamed in pages. */
@@ -62,6 +61,8 @@ export interface ElectionsModuleDeps {
   schedulerTickMs?: number;
   /** Reminder period per voter; 0 (default) sends none. */
   reminderIntervalMs?: number;
+  /** Where the turnout gauge is registered (read at scrape time; errors logged, series omitted). */
+  metrics?: Pick<Metrics, 'setTurnoutSource'>;
 }
 
 export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModule {
@@ -73,6 +74,14 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
   let closeBoard = deps.closeBoard;
   let results = deps.results ?? null;
   let ceremonyExpiry: CeremonyExpiry | undefined;
+  deps.metrics?.setTurnoutSource(async () => {
+    try {
+      return await openElectionsTurnout(deps.db, participation);
+    } catch (err) {
+      deps.logger.warn({ err }, 'turnout metrics could not be read');
+      return [];
+    }
+  });
   let scheduler: ElectionScheduler | undefined;
   const service = new ElectionsService({
     db: deps.db,
@@ -117,7 +126,6 @@ export function createElectionsModule(deps: ElectionsModuleDeps): ElectionsModul
     notifier,
     scheduler,
     clock,
-    openTurnout: () => openElectionsTurnout(deps.db, participation),
     setOpenBoard: (hook) => {
       openBoard = hook;
     },

@@ -5,6 +5,7 @@
  * never from ballots, so nothing here can reveal a choice. Buckets are aligned to midnight in the
  * election's time zone, so "per day" means the voters' days.
  */
+import type { TurnoutMetricsSample } from '../../observability/metrics.js';
 import type { Queryable } from '../../store/database.js';
 import type { Election } from './election.js';
 import { ELIGIBLE_SQL } from './eligibility.js';
@@ -131,13 +132,6 @@ export async function computeTurnout(
   };
 }
 
-/** Eligible voters and how many of them voted, for one open election (the turnout gauge). */
-export interface OpenElectionTurnout {
-  readonly electionId: string;
-  readonly eligible: number;
-  readonly voted: number;
-}
-
 /**
  * Every open election's eligible and voted counts in one statement, for `/metrics` (read at scrape
  * time). Empty while participation is not recorded on this database.
@@ -145,7 +139,7 @@ export interface OpenElectionTurnout {
 export async function openElectionsTurnout(
   q: Queryable,
   participation: ParticipationSource,
-): Promise<OpenElectionTurnout[]> {
+): Promise<TurnoutMetricsSample[]> {
   const voted = await participation.votedRelation(q);
   if (!voted) return [];
   const { rows } = await q.query<{ id: string; eligible: string; voted: string }>(
@@ -157,5 +151,5 @@ export async function openElectionsTurnout(
       WHERE e.state = 'open'
       GROUP BY e.id`,
   );
-  return rows.map((r) => ({ electionId: r.id, eligible: Number(r.eligible), voted: Number(r.voted) }));
+  return rows.map((r) => ({ election: r.id, eligible: Number(r.eligible), voted: Number(r.voted) }));
 }
