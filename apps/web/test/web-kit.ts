@@ -22,7 +22,8 @@ import {
   systemRandom,
 } from '@electra/core';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../scripts/browser-test/chromium.mjs';
 import { buildApp } from '../../server/src/app.js';
 import { loadConfig } from '../../server/src/config/load-config.js';
 import { AuditRepository } from '../../server/src/domain/audit/audit.repository.js';
@@ -45,23 +46,7 @@ import { createTestDatabase, type TestDatabase } from '../../server/test/helpers
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = resolve(here, '../dist');
 export const PASSWORD = 'correct horse battery staple';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Debian's chromium, headless, with the flags the issue names (no sandbox, GPU, background traffic). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchChromium };
 
 export const QUESTIONS: Manifest['questions'] = [
   {
