@@ -24,7 +24,7 @@
  * Run: npm run bench:election -- --voters 1000 [--concurrency 16] [--devices 2] [--profile DIR] [--belenios]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +50,7 @@ import {
 } from '../apps/server/test/e2e/e2e-kit.js';
 import { chooseDatabaseServer } from './lib/choose-database.js';
 import { startVoterDevices } from './lib/voter-devices.js';
-import {
-  cpuSplitSince,
-  describeStatements,
-  readCpuSplit,
-  readStatementTotals,
-} from './lib/where-cpu-goes.js';
+import { describeCpuSince, describeStatements, readCpu, readStatementTotals } from './lib/where-cpu-goes.js';
 
 const { values } = parseArgs({
   options: {
@@ -73,17 +68,6 @@ const CONCURRENCY = Number(values.concurrency);
 const DEVICES = Number(values.devices);
 if (!Number.isSafeInteger(VOTERS) || VOTERS < 1) throw new Error('--voters must be a positive integer');
 
-/** Busy CPU-seconds of the whole machine so far (Linux /proc/stat; every process: server, PostgreSQL, this client). */
-function machineBusySeconds(): number | undefined {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (f[3] ?? 0) + (f[4] ?? 0);
-    return (f.reduce((a, b) => a + b, 0) - idle) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Stages of the election itself (the Belenios comparison) and the identity set-up before it. */
 const stages: [string, number, 'election' | 'onboarding'][] = [];
 async function stage<T>(
@@ -92,16 +76,10 @@ async function stage<T>(
   kind: 'election' | 'onboarding' = 'election',
 ): Promise<T> {
   const t0 = performance.now();
-  const c0 = machineBusySeconds();
-  const split0 = readCpuSplit(s.pid);
+  const cpu0 = readCpu(s.pid);
   const r = await fn();
   const seconds = (performance.now() - t0) / 1000;
-  const c1 = machineBusySeconds();
-  const split = cpuSplitSince(split0, readCpuSplit(s.pid));
-  const cpu =
-    c0 === undefined || c1 === undefined
-      ? ''
-      : `  cpu ${(c1 - c0).toFixed(1).padStart(6)} s${seconds >= 1 && split ? ` (${split})` : ''}`;
+  const cpu = describeCpuSince(cpu0, readCpu(s.pid), seconds >= 1);
   stages.push([name, seconds, kind]);
   console.log(
     `  ${name.padEnd(64)} ${seconds.toFixed(1).padStart(7)} s${cpu}${kind === 'onboarding' ? '  (not in the total)' : ''}`,

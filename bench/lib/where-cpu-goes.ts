@@ -1,9 +1,10 @@
 /**
- * Where a benchmark stage's time goes, on Linux: CPU-seconds of the server process (all its threads),
- * of every PostgreSQL process, and of this benchmark process and its children (the simulated voters'
- * devices, the trustees' own machines and the observer's `electra verify` run here); and, from the server's `electra_db_statement_seconds` metric,
- * how many database statements a stage ran and which ones. Outside Linux (no /proc) the CPU split is
- * left out.
+ * Where a benchmark stage's time goes, on Linux: busy CPU-seconds of the whole machine, and how they
+ * split between the server process (all its threads), every PostgreSQL process, and this benchmark
+ * process with its children (the simulated voters' devices, the trustees' own machines and the
+ * observer's `electra verify` run here); and, from the server's `electra_db_statement_seconds`
+ * metric, how many database statements a stage ran and which ones. Outside Linux (no /proc) the
+ * CPU figures are left out.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Transport } from '../../apps/server/dist/demo/api-client.js';
@@ -40,23 +41,44 @@ function postgresCpuSeconds(): number {
   return total;
 }
 
-export interface CpuSplit {
-  readonly server: number;
-  readonly postgres: number;
-  readonly bench: number;
+/** Busy CPU-seconds of the whole machine so far (/proc/stat: every process). */
+function machineBusySeconds(): number | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return (f.reduce((a, b) => a + b, 0) - idle) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
-/** A reading now; `cpuSplitSince(reading)` gives the CPU-seconds spent since. */
-export function readCpuSplit(serverPid: number | undefined): CpuSplit | undefined {
+export interface CpuReading {
+  readonly machine: number | undefined;
+  /** undefined when the server's process cannot be read (not Linux, or it has exited) */
+  readonly split: { readonly server: number; readonly postgres: number; readonly bench: number } | undefined;
+}
+
+/** A reading now; `describeCpuSince(reading, …)` tells the CPU-seconds spent since. */
+export function readCpu(serverPid: number | undefined): CpuReading {
   const server = serverPid === undefined ? undefined : processCpuSeconds(serverPid);
-  if (server === undefined) return undefined;
-  return { server, postgres: postgresCpuSeconds(), bench: processCpuSeconds(process.pid) ?? 0 };
+  return {
+    machine: machineBusySeconds(),
+    split:
+      server === undefined
+        ? undefined
+        : { server, postgres: postgresCpuSeconds(), bench: processCpuSeconds(process.pid) ?? 0 },
+  };
 }
 
-export function cpuSplitSince(before: CpuSplit | undefined, after: CpuSplit | undefined): string {
-  if (!before || !after) return '';
+/** `  cpu  12.3 s (server …, postgres …, voters/trustees/observer …)`; the split only with `split`. */
+export function describeCpuSince(before: CpuReading, after: CpuReading, split: boolean): string {
+  if (before.machine === undefined || after.machine === undefined) return '';
   const f = (x: number) => x.toFixed(1);
-  return `server ${f(after.server - before.server)}, postgres ${f(after.postgres - before.postgres)}, voters/trustees/observer ${f(after.bench - before.bench)}`;
+  const total = `  cpu ${f(after.machine - before.machine).padStart(6)} s`;
+  const b = before.split;
+  const a = after.split;
+  if (!split || !a || !b) return total;
+  return `${total} (server ${f(a.server - b.server)}, postgres ${f(a.postgres - b.postgres)}, voters/trustees/observer ${f(a.bench - b.bench)})`;
 }
 
 /** statement name → [count, seconds], from the Prometheus exposition of electra_db_statement_seconds. */
