@@ -11,15 +11,9 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { loadMigrations } from '../src/store/migrate.js';
-import { electraProcess as runElectraProcess } from './helpers/electra-process.js';
+import { type ProcessResult as Run, electraProcess as runElectraProcess } from './helpers/electra-process.js';
 import { runElectra } from './helpers/run-electra.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** A real `electra` process (what operators run), with the test's environment only. */
 function electraProcess(args: string[], env: Record<string, string | undefined>): Promise<Run> {

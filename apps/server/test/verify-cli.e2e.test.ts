@@ -23,7 +23,7 @@ import {
   verifyRecord,
 } from '@electra/core';
 import { workerPoolExecutor } from '../src/verify/worker-pool-executor.js';
-import { electraProcess } from './helpers/electra-process.js';
+import { electraProcess, type ProcessResult as Run } from './helpers/electra-process.js';
 
 const VOTERS = Number(process.env.ELECTRA_E2E_VOTERS ?? 40);
 
@@ -54,12 +54,6 @@ const MANIFEST: Manifest = {
     },
   ],
 };
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const electraVerify = (args: string[]): Promise<Run> => electraProcess(['verify', ...args]);
 

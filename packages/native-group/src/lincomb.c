@@ -116,7 +116,7 @@ static struct cached_table *thread_cache(void) {
  * 0 when the encoding is not a canonical point. */
 static int point_table(decaf_255_point_t out[VAR_TABLE], const unsigned char bytes[32]) {
   struct cached_table *cache = thread_cache();
-  struct cached_table *slot = cache ? &cache[(bytes[0] | (bytes[1] << 8)) % CACHE_SLOTS] : NULL;
+  struct cached_table *slot = cache ? &cache[bytes[0] % CACHE_SLOTS] : NULL;
   if (slot && slot->valid && memcmp(slot->key, bytes, 32) == 0) {
     memcpy(out, slot->table, sizeof slot->table);
     return 1;
